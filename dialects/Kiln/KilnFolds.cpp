@@ -1,0 +1,454 @@
+//===- KilnFolds.cpp - Kiln folders and canonicalization patterns ---------===//
+#include "dialects/Kiln/KilnOps.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+/// Constants larger than this are not folded: folding them would bloat the
+/// IR and compile time for no gain at run time.
+static constexpr int64_t kMaxFoldElements = 4096;
+
+static bool isFoldableResult(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() &&
+         tensor.getNumElements() <= kMaxFoldElements;
+}
+
+/// For each element of `resultShape`, the linear index of the element of an
+/// operand of `operandShape` that NumPy broadcasting reads.
+static SmallVector<int64_t> broadcastSourceIndices(ArrayRef<int64_t> operand,
+                                                   ArrayRef<int64_t> result) {
+  int64_t count = 1;
+  for (int64_t d : result)
+    count *= d;
+  SmallVector<int64_t> indices(count, 0);
+  size_t offset = result.size() - operand.size();
+  for (int64_t linear = 0; linear < count; ++linear) {
+    int64_t rest = linear, source = 0, stride = 1;
+    for (int64_t d = result.size() - 1; d >= 0; --d) {
+      int64_t coord = rest % result[d];
+      rest /= result[d];
+      if (d < (int64_t)offset)
+        continue;
+      int64_t size = operand[d - offset];
+      source += (size == 1 ? 0 : coord) * stride;
+      stride *= size;
+    }
+    indices[linear] = source;
+  }
+  return indices;
+}
+
+static double toDouble(const APFloat &value) {
+  return value.convertToDouble();
+}
+static APFloat fromDouble(double value, Type element) {
+  APFloat result(value);
+  bool lostInfo;
+  result.convert(cast<FloatType>(element).getFloatSemantics(),
+                 APFloat::rmNearestTiesToEven, &lostInfo);
+  return result;
+}
+static double floatAt(DenseElementsAttr attr, int64_t index) {
+  APFloat value = attr.getValues<APFloat>()[index];
+  bool lostInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &lostInfo);
+  return toDouble(value);
+}
+
+using FloatFn = double (*)(double, double);
+using IntFn = std::optional<int64_t> (*)(int64_t, int64_t);
+
+/// Folds an elementwise binary op over two small dense constants.
+static Attribute foldBinaryConstants(Attribute lhsAttr, Attribute rhsAttr,
+                                     Type resultType, FloatFn floatFn,
+                                     IntFn intFn) {
+  auto lhs = dyn_cast_or_null<DenseElementsAttr>(lhsAttr);
+  auto rhs = dyn_cast_or_null<DenseElementsAttr>(rhsAttr);
+  if (!lhs || !rhs || !isFoldableResult(resultType))
+    return {};
+  auto type = cast<RankedTensorType>(resultType);
+  Type element = type.getElementType();
+  SmallVector<int64_t> lhsIndex =
+      broadcastSourceIndices(lhs.getType().getShape(), type.getShape());
+  SmallVector<int64_t> rhsIndex =
+      broadcastSourceIndices(rhs.getType().getShape(), type.getShape());
+  if (isa<FloatType>(element) && floatFn) {
+    SmallVector<APFloat> values;
+    for (size_t i = 0; i < lhsIndex.size(); ++i)
+      values.push_back(fromDouble(
+          floatFn(floatAt(lhs, lhsIndex[i]), floatAt(rhs, rhsIndex[i])),
+          element));
+    return DenseElementsAttr::get(type, values);
+  }
+  if (element.isSignlessInteger() && element.getIntOrFloatBitWidth() > 1 &&
+      intFn) {
+    unsigned width = element.getIntOrFloatBitWidth();
+    auto lhsValues = lhs.getValues<APInt>();
+    auto rhsValues = rhs.getValues<APInt>();
+    SmallVector<APInt> values;
+    for (size_t i = 0; i < lhsIndex.size(); ++i) {
+      std::optional<int64_t> v =
+          intFn(lhsValues[lhsIndex[i]].getSExtValue(),
+                rhsValues[rhsIndex[i]].getSExtValue());
+      if (!v)
+        return {};
+      values.push_back(APInt(width, *v, /*isSigned=*/true, /*implicitTrunc=*/true));
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  return {};
+}
+
+/// True when `attr` is a constant whose every element equals `value`.
+static bool isSplatOf(Attribute attr, double value) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense || !dense.isSplat())
+    return false;
+  Type element = dense.getElementType();
+  if (isa<FloatType>(element))
+    return floatAt(dense, 0) == value;
+  if (element.isSignlessInteger())
+    return (double)dense.getSplatValue<APInt>().getSExtValue() == value;
+  return false;
+}
+
+/// `x op c` is `x` when c is the identity of op and does not change the type.
+static OpFoldResult foldRightIdentity(Value lhs, Attribute rhs, Type resultType,
+                                      double identity) {
+  if (lhs.getType() == resultType && isSplatOf(rhs, identity))
+    return lhs;
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 0.0))
+    return r;
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return a + b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a + b; });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 0.0))
+    return r;
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return a - b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a - b; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 1.0))
+    return r;
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return a * b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a * b; });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 1.0))
+    return r;
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return a / b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        if (b == 0)
+          return std::nullopt;
+        return a / b;
+      });
+}
+
+OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 1.0))
+    return r;
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return std::pow(a, b); }, nullptr);
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  if (getLhs() == getRhs() && getLhs().getType() == getType())
+    return getLhs();
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return std::isnan(a) ? a : std::max(a, b); },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return std::max(a, b);
+      });
+}
+
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  if (getLhs() == getRhs() && getLhs().getType() == getType())
+    return getLhs();
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) { return std::isnan(a) ? a : std::min(a, b); },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return std::min(a, b);
+      });
+}
+
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  return foldBinaryConstants(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](double a, double b) {
+        double r = std::fmod(a, b);
+        return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+      },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        if (b == 0)
+          return std::nullopt;
+        int64_t r = a % b;
+        return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops
+//===----------------------------------------------------------------------===//
+
+/// Folds a float unary op over a small dense constant.
+static Attribute foldUnaryFloat(Attribute input, Type resultType,
+                                double (*fn)(double)) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(input);
+  if (!dense || !isFoldableResult(resultType) ||
+      !isa<FloatType>(dense.getElementType()))
+    return {};
+  auto type = cast<RankedTensorType>(resultType);
+  SmallVector<APFloat> values;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i)
+    values.push_back(
+        fromDouble(fn(floatAt(dense, dense.isSplat() ? 0 : i)),
+                   type.getElementType()));
+  return DenseElementsAttr::get(type, values);
+}
+
+static double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+#define KILN_FOLD_FLOAT_UNARY(OP, EXPR)                                        \
+  OpFoldResult OP::fold(FoldAdaptor adaptor) {                                 \
+    return foldUnaryFloat(adaptor.getInput(), getType(),                       \
+                          [](double x) -> double { return EXPR; });            \
+  }
+KILN_FOLD_FLOAT_UNARY(ExpOp, std::exp(x))
+KILN_FOLD_FLOAT_UNARY(LogOp, std::log(x))
+KILN_FOLD_FLOAT_UNARY(SqrtOp, std::sqrt(x))
+KILN_FOLD_FLOAT_UNARY(RsqrtOp, 1.0 / std::sqrt(x))
+KILN_FOLD_FLOAT_UNARY(ReciprocalOp, 1.0 / x)
+KILN_FOLD_FLOAT_UNARY(TanhOp, std::tanh(x))
+KILN_FOLD_FLOAT_UNARY(SigmoidOp, sigmoid(x))
+KILN_FOLD_FLOAT_UNARY(SiluOp, x *sigmoid(x))
+KILN_FOLD_FLOAT_UNARY(ErfOp, std::erf(x))
+KILN_FOLD_FLOAT_UNARY(FloorOp, std::floor(x))
+KILN_FOLD_FLOAT_UNARY(CeilOp, std::ceil(x))
+KILN_FOLD_FLOAT_UNARY(RoundOp, std::nearbyint(x))
+KILN_FOLD_FLOAT_UNARY(SinOp, std::sin(x))
+KILN_FOLD_FLOAT_UNARY(CosOp, std::cos(x))
+KILN_FOLD_FLOAT_UNARY(SoftplusOp, std::log1p(std::exp(x)))
+KILN_FOLD_FLOAT_UNARY(HardSwishOp,
+                      x *std::max(0.0, std::min(1.0, x / 6.0 + 0.5)))
+#undef KILN_FOLD_FLOAT_UNARY
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  if (auto inner = getInput().getDefiningOp<NegOp>())
+    return inner.getInput();
+  return foldUnaryFloat(adaptor.getInput(), getType(),
+                        [](double x) { return -x; });
+}
+
+OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
+  if (auto inner = getInput().getDefiningOp<ReluOp>())
+    return inner.getResult();
+  return foldUnaryFloat(adaptor.getInput(), getType(),
+                        [](double x) { return x > 0 ? x : 0.0; });
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor) {
+  if (auto inner = getInput().getDefiningOp<NotOp>())
+    return inner.getInput();
+  return {};
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!dense || !isFoldableResult(getType()))
+    return {};
+  Type from = dense.getElementType(), to = getType().getElementType();
+  auto type = cast<RankedTensorType>(getType());
+  int64_t count = type.getNumElements();
+  auto at = [&](int64_t i) { return dense.isSplat() ? 0 : i; };
+  if (isa<FloatType>(to)) {
+    SmallVector<APFloat> values;
+    for (int64_t i = 0; i < count; ++i) {
+      double v = isa<FloatType>(from)
+                     ? floatAt(dense, at(i))
+                     : (double)dense.getValues<APInt>()[at(i)].getSExtValue();
+      values.push_back(fromDouble(v, to));
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  if (to.isSignlessInteger()) {
+    unsigned width = to.getIntOrFloatBitWidth();
+    SmallVector<APInt> values;
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t v;
+      if (isa<FloatType>(from)) {
+        double d = floatAt(dense, at(i));
+        if (width == 1)
+          v = d != 0;
+        else if (!std::isfinite(d))
+          return {};
+        else
+          v = (int64_t)std::trunc(d);
+      } else {
+        APInt raw = dense.getValues<APInt>()[at(i)];
+        v = from.getIntOrFloatBitWidth() == 1 ? raw.getZExtValue()
+                                              : raw.getSExtValue();
+        if (width == 1)
+          v = v != 0;
+      }
+      values.push_back(APInt(width, v, /*isSigned=*/width > 1,
+                             /*implicitTrunc=*/true));
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+/// The `shape` attribute of a kiln.reshape that produces `type`, when it has
+/// at most one dynamic dimension (which becomes -1).
+static std::optional<SmallVector<int64_t>> reshapeTargetFor(RankedTensorType type) {
+  if (type.getNumDynamicDims() > 1)
+    return std::nullopt;
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t &d : shape)
+    if (ShapedType::isDynamic(d))
+      d = -1;
+  return shape;
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType() && getType().hasStaticShape())
+    return getInput();
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    if (getType().hasStaticShape())
+      return dense.reshape(getType());
+  return {};
+}
+
+namespace {
+/// A reshape, squeeze, unsqueeze or flatten of a reshape becomes one reshape
+/// of the original input, and the last three become a reshape on their own.
+template <typename OpTy>
+struct ToReshape : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Value input = op.getInput();
+    if (auto producer = input.template getDefiningOp<ReshapeOp>())
+      input = producer.getInput();
+    else if (std::is_same_v<OpTy, ReshapeOp>)
+      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
+    std::optional<SmallVector<int64_t>> shape = reshapeTargetFor(type);
+    if (!shape)
+      return failure();
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, type, input, *shape);
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<ToReshape<ReshapeOp>>(context);
+}
+void SqueezeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<ToReshape<SqueezeOp>>(context);
+}
+void UnsqueezeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<ToReshape<UnsqueezeOp>>(context);
+}
+void FlattenOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<ToReshape<FlattenOp>>(context);
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    if ((int64_t)i != p)
+      return {};
+  return getInput();
+}
+
+namespace {
+/// transpose(transpose(x, p1), p2) is transpose(x, p1[p2[i]]).
+struct ComposeTransposes : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<TransposeOp>();
+    if (!inner)
+      return failure();
+    SmallVector<int64_t> perm;
+    for (int64_t p : op.getPerm())
+      perm.push_back(inner.getPerm()[p]);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(),
+                                             inner.getInput(), perm);
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<ComposeTransposes>(context);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  return {};
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  bool unitSteps = llvm::all_of(getSteps(), [](int64_t s) { return s == 1; });
+  if (unitSteps && getInput().getType() == getType() &&
+      getType().hasStaticShape())
+    return getInput();
+  return {};
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() && getType().hasStaticShape())
+    return getInput();
+  return {};
+}
