@@ -1,0 +1,150 @@
+//===- LoweringUtils.cpp - Helpers for kiln-to-linalg patterns ------------===//
+#include "passes/Conversion/KilnToLinalg/LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+SmallVector<OpFoldResult>
+kiln::broadcastResultSizes(OpBuilder &b, Location loc, ValueRange inputs,
+                           RankedTensorType resultType) {
+  int64_t rank = resultType.getRank();
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      sizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    Value source;
+    int64_t sourceDim = 0;
+    for (Value input : inputs) {
+      auto type = cast<RankedTensorType>(input.getType());
+      int64_t inputDim = d - (rank - type.getRank());
+      if (inputDim >= 0 && type.getDimSize(inputDim) != 1) {
+        source = input;
+        sourceDim = inputDim;
+        break;
+      }
+    }
+    assert(source && "a dynamic result dimension has a dynamic source");
+    sizes.push_back(tensor::DimOp::create(b, loc, source, sourceDim).getResult());
+  }
+  return sizes;
+}
+
+Value kiln::buildEmpty(OpBuilder &b, Location loc, RankedTensorType type,
+                       ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dynamic;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamic.push_back(getValueOrCreateConstantIndexOp(b, loc, sizes[d]));
+  return tensor::EmptyOp::create(b, loc, type, dynamic);
+}
+
+Value kiln::buildFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                        ArrayRef<OpFoldResult> sizes, TypedAttr value) {
+  Value empty = buildEmpty(b, loc, type, sizes);
+  Value scalar = arith::ConstantOp::create(b, loc, value);
+  return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
+}
+
+Value kiln::buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                             RankedTensorType resultType,
+                             ScalarBodyBuilder body) {
+  int64_t rank = resultType.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      int64_t resultDim = d + rank - type.getRank();
+      bool broadcast =
+          type.getDimSize(d) == 1 && resultType.getDimSize(resultDim) != 1;
+      exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(resultDim, ctx));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value init = buildEmpty(b, loc, resultType,
+                          broadcastResultSizes(b, loc, inputs, resultType));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value kiln::buildProduct(OpBuilder &b, Location loc,
+                         ArrayRef<OpFoldResult> sizes) {
+  Value product = arith::ConstantIndexOp::create(b, loc, 1);
+  for (OpFoldResult size : sizes)
+    product = arith::MulIOp::create(
+        b, loc, product, getValueOrCreateConstantIndexOp(b, loc, size));
+  return product;
+}
+
+Value kiln::buildReshape(OpBuilder &b, Location loc, Value input,
+                         RankedTensorType resultType,
+                         ArrayRef<OpFoldResult> sizes) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  if (inputType == resultType && inputType.hasStaticShape())
+    return input;
+  // Collapse to 1-D (or start from a 0-D tensor as-is).
+  Value flat = input;
+  int64_t count = resultType.hasStaticShape() ? resultType.getNumElements()
+                  : inputType.hasStaticShape() ? inputType.getNumElements()
+                                               : ShapedType::kDynamic;
+  auto flatType = RankedTensorType::get({count}, inputType.getElementType());
+  if (inputType.getRank() == 0) {
+    flat = tensor::ExpandShapeOp::create(b, loc, flatType, input,
+                                         ArrayRef<ReassociationIndices>{},
+                                         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  } else if (inputType.getRank() != 1 || inputType != flatType) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      all.push_back(d);
+    auto collapsed = tensor::CollapseShapeOp::create(
+        b, loc, input, ArrayRef<ReassociationIndices>{all});
+    flat = collapsed.getResult();
+    if (flat.getType() != flatType)
+      flat = tensor::CastOp::create(b, loc, flatType, flat);
+  }
+  if (resultType.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, resultType, flat,
+                                           ArrayRef<ReassociationIndices>{});
+  ReassociationIndices all;
+  for (int64_t d = 0; d < resultType.getRank(); ++d)
+    all.push_back(d);
+  if (resultType.getRank() == 1 && flatType == resultType)
+    return flat;
+  return tensor::ExpandShapeOp::create(b, loc, resultType, flat,
+                                       ArrayRef<ReassociationIndices>{all},
+                                       sizes);
+}
+
+Value kiln::buildScalarConstant(OpBuilder &b, Location loc, Type type,
+                                double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
+  return arith::ConstantOp::create(b, loc,
+                                   b.getIntegerAttr(type, (int64_t)value));
+}
+
+TypedAttr kiln::extremeValue(Type element, bool lowest) {
+  if (auto floatType = dyn_cast<FloatType>(element))
+    return FloatAttr::get(
+        floatType, APFloat::getInf(floatType.getFloatSemantics(), lowest));
+  unsigned width = element.getIntOrFloatBitWidth();
+  return IntegerAttr::get(element, lowest ? APInt::getSignedMinValue(width)
+                                          : APInt::getSignedMaxValue(width));
+}

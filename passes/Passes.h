@@ -1,0 +1,48 @@
+//===- Passes.h - Kiln passes and pipelines ---------------------*- C++ -*-===//
+#ifndef KILN_PASSES_PASSES_H
+#define KILN_PASSES_PASSES_H
+
+#include "dialects/Kiln/KilnDialect.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::kiln {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+/// Options of the CPU pipeline, shared by kiln-opt, kiln-compile and the
+/// compiler library.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  Option<int> optLevel{*this, "opt-level",
+                       llvm::cl::desc("0 disables tiling and vectorization"),
+                       llvm::cl::init(3)};
+  Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 elements per vector (16 for AVX-512)"),
+      llvm::cl::init(16)};
+};
+
+/// kiln graph -> linalg on tensors (decompose, convert, fuse elementwise).
+void buildKilnToLinalgPipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options);
+/// linalg on tensors -> LLVM dialect with exported entry points.
+void buildLinalgToLLVMPipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options);
+/// The whole CPU pipeline: kiln graph -> LLVM dialect.
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers every kiln pass and the `kiln-pipeline-cpu` pipeline.
+void registerAllKilnPasses();
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_PASSES_H

@@ -1,0 +1,88 @@
+#ifndef KILN_PASSES_TD
+#define KILN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def KilnDecompose : Pass<"kiln-decompose"> {
+  let summary = "Rewrites composite kiln ops into primitive kiln ops";
+  let description = [{
+    Expresses gemm, batch-norm, layer-norm, softmax, log-softmax and global
+    pooling with primitive kiln ops (matmul, elementwise, reductions), which
+    later fusion groups back into single kernels.
+  }];
+  let dependentDialects = ["::mlir::kiln::KilnDialect"];
+}
+
+def ConvertKilnToLinalg : Pass<"convert-kiln-to-linalg"> {
+  let summary = "Lowers kiln ops to linalg, tensor, arith and math";
+  let description = [{
+    Uses named linalg ops where they exist (matmul, batch_matmul,
+    conv_2d_nchw_fchw, depthwise and grouped convolutions, pooling,
+    transpose, reduce) and `linalg.generic` elsewhere. Every kiln op must be
+    converted; an op that cannot be is reported with its location.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+  ];
+}
+
+def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tiles linalg ops and vectorizes the tiles";
+  let description = [{
+    Tiles every linalg op so that its innermost parallel dimension is a
+    vector of `vector-width` elements (other dimensions are tiled by 1, or by
+    a small register block for contractions), vectorizes the tiles with
+    masking where sizes are dynamic, and lowers the resulting vector ops to
+    forms the LLVM conversion accepts. Ops the vectorizer cannot handle stay
+    as they are and become scalar loops later.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 elements per vector (16 for AVX-512, 8 for AVX2)">
+  ];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+    "::mlir::affine::AffineDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def KilnApproximateMath : Pass<"kiln-approximate-math"> {
+  let summary = "Replaces f32 transcendental math ops with polynomial approximations";
+  let description = [{
+    Uses upstream MLIR's polynomial approximations (tanh, erf, exp, log,
+    sin, cos, ...) so that these functions vectorize instead of becoming
+    scalar libm calls.
+  }];
+  let dependentDialects = [
+    "::mlir::math::MathDialect", "::mlir::vector::VectorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def KilnAnnotateEntryPoints : Pass<"kiln-annotate-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Records the signature of every public function as runtime metadata";
+  let description = [{
+    Runs on tensor-level IR. Writes the module attribute `kiln.metadata`, a
+    JSON description of every public function (input and output names from
+    `kiln.name` argument and result attributes, dtypes, shapes with -1 for
+    dynamic dimensions), and asks for a C interface wrapper of each. Fails
+    on a public function whose arguments or results are not ranked tensors.
+  }];
+}
+
+def KilnExportEntryPoints : Pass<"kiln-export-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Adds the runtime's packed entry points and metadata";
+  let description = [{
+    Runs on the LLVM dialect. For every public function that has a C
+    interface wrapper (`_mlir_ciface_<name>`), adds
+    `void _kiln_entry_<name>(void **args)`, which reads the pointers in
+    `args` (result storage first, then one memref descriptor per input) and
+    calls the wrapper, so the runtime can call any entry point through one
+    signature. Adds the `kiln_metadata` string global, copied from the
+    module's `kiln.metadata` attribute.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // KILN_PASSES_TD

@@ -1,0 +1,65 @@
+//===- Pipelines.cpp - kiln pass registration and the CPU pipeline --------===//
+#include "passes/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace mlir::kiln {
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+} // namespace mlir::kiln
+
+/// Appends a textual pipeline; the strings below are fixed, so a parse
+/// failure is a bug in this file.
+static void addPipeline(OpPassManager &pm, StringRef pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("kiln: malformed built-in pipeline");
+}
+
+void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
+                                     const CPUPipelineOptions &options) {
+  addPipeline(pm, "kiln-annotate-entry-points,canonicalize,kiln-decompose,"
+                  "canonicalize,cse,convert-kiln-to-linalg,canonicalize");
+  if (options.optLevel > 0)
+    addPipeline(pm, "linalg-fuse-elementwise-ops,canonicalize,cse");
+}
+
+void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                     const CPUPipelineOptions &options) {
+  if (options.optLevel > 0)
+    addPipeline(pm,
+                llvm::formatv("func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
+                              "canonicalize,cse,loop-invariant-subset-hoisting",
+                              (int64_t)options.vectorWidth)
+                    .str());
+  addPipeline(
+      pm,
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map "
+      "memcpy-op=linalg.copy},canonicalize,"
+      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+      "convert-linalg-to-loops,"
+      "func.func(lower-vector-multi-reduction,lower-vector-mask),"
+      "convert-vector-to-scf{full-unroll},lower-affine,canonicalize,cse,"
+      "kiln-approximate-math,convert-scf-to-cf,expand-strided-metadata,"
+      "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+      "convert-math-to-libm,convert-vector-to-llvm,convert-arith-to-llvm,"
+      "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
+      "reconcile-unrealized-casts,kiln-export-entry-points");
+}
+
+void kiln::buildCPUPipeline(OpPassManager &pm,
+                            const CPUPipelineOptions &options) {
+  buildKilnToLinalgPipeline(pm, options);
+  buildLinalgToLLVMPipeline(pm, options);
+}
+
+void kiln::registerAllKilnPasses() {
+  registerKilnPasses();
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "kiln-pipeline-cpu",
+      "Compiles kiln graph IR to the LLVM dialect for the host CPU",
+      buildCPUPipeline);
+}
