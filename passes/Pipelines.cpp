@@ -37,8 +37,7 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
   addPipeline(
       pm,
       "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map "
-      "memcpy-op=linalg.copy},canonicalize,"
+      "function-boundary-type-conversion=identity-layout-map},canonicalize,"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
       "convert-linalg-to-loops,"
       "func.func(lower-vector-multi-reduction,lower-vector-mask),"
@@ -47,7 +46,7 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
       "convert-math-to-libm,convert-vector-to-llvm,convert-arith-to-llvm,"
       "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-      "reconcile-unrealized-casts,kiln-export-entry-points");
+      "convert-ub-to-llvm,reconcile-unrealized-casts,kiln-export-entry-points");
 }
 
 void kiln::buildCPUPipeline(OpPassManager &pm,

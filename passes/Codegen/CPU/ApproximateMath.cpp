@@ -19,6 +19,7 @@ struct KilnApproximateMathPass
     // f32 only: these approximations are accurate to a few ulp in f32; f64
     // keeps the libm implementations.
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      name.consume_front("math.");
       return llvm::is_contained({"tanh", "erf", "exp", "expm1", "log",
                                  "log1p", "log2", "sin", "cos", "atan",
                                  "atan2"},

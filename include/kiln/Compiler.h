@@ -1,0 +1,58 @@
+//===- Compiler.h - Compile kiln IR to native code --------------*- C++ -*-===//
+//
+// The compiler library behind kiln-compile: takes MLIR text in the kiln
+// dialect (or any mix of upstream dialects the pipeline accepts), runs the
+// CPU pipeline and produces a shared library, an object file, LLVM IR, the
+// IR after a stage, or an in-process JIT model. Failures throw kiln::Error
+// carrying the diagnostics ("file:line:col: error: ...").
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_H
+#define KILN_COMPILER_H
+
+#include "kiln/Runtime.h"
+
+#include <memory>
+#include <string>
+
+namespace kiln {
+
+struct CompileOptions {
+  /// 0 disables tiling, vectorization and fusion; 1-3 enable them and set
+  /// the LLVM optimization level.
+  int optLevel = 3;
+  /// Only "cpu" (the host) for now.
+  std::string target = "cpu";
+  /// f32 lanes per vector; 0 picks the host's (16 with AVX-512, 8 with AVX2).
+  int64_t vectorWidth = 0;
+  /// Print the IR after every pass to stderr (--mlir-print-ir-after-all).
+  bool printIRAfterAll = false;
+};
+
+enum class OutputKind {
+  SharedLibrary, ///< .so loadable by kiln::loadModel / kiln-run
+  Object,        ///< .o
+  LLVMIR,        ///< .ll
+  LinalgMLIR,    ///< IR after the kiln -> linalg stage
+  LLVMMLIR,      ///< IR in the LLVM dialect
+};
+
+/// Compiles MLIR `source` (text; `sourceName` is used in diagnostics) to
+/// `outputPath`.
+void compileToFile(const std::string &source, const std::string &sourceName,
+                   const std::string &outputPath, OutputKind kind,
+                   const CompileOptions &options = {});
+
+/// Reads `path` and compiles it to `outputPath`.
+void compileFileToFile(const std::string &path, const std::string &outputPath,
+                       OutputKind kind, const CompileOptions &options = {});
+
+/// Compiles MLIR `source` and loads it in-process through MLIR's
+/// ExecutionEngine.
+std::unique_ptr<Model> compileToJit(const std::string &source,
+                                    const CompileOptions &options = {},
+                                    const std::string &sourceName = "<source>");
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_H

@@ -1,0 +1,108 @@
+//===- Runtime.h - Load and run Kiln-compiled models ------------*- C++ -*-===//
+//
+// A compiled model is a shared library with a C ABI: for each entry point
+// `<name>`, `void _kiln_entry_<name>(void **args)`, and a `kiln_metadata`
+// JSON string that names every input and output with its dtype and shape.
+// This header loads such libraries, validates inputs against the metadata
+// and runs them. Errors are thrown as kiln::Error with a message that names
+// the input or file at fault.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_H
+#define KILN_RUNTIME_H
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+class Error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class DType { Float32, Float64, Float16, Bool, Int8, Int16, Int32, Int64, UInt8 };
+
+/// NumPy's name ("float32", "int64", "bool", ...).
+const char *dtypeName(DType dtype);
+std::optional<DType> parseDType(const std::string &name);
+size_t dtypeSize(DType dtype);
+
+/// A dense, row-major tensor that owns its bytes.
+struct Tensor {
+  DType dtype = DType::Float32;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> data;
+
+  Tensor() = default;
+  Tensor(DType dtype, std::vector<int64_t> shape);
+  int64_t numElements() const;
+  template <typename T> T *as() { return reinterpret_cast<T *>(data.data()); }
+  template <typename T> const T *as() const {
+    return reinterpret_cast<const T *>(data.data());
+  }
+};
+
+/// An input or output of an entry point; -1 in `shape` is a dynamic size.
+struct TensorSpec {
+  std::string name;
+  DType dtype;
+  std::vector<int64_t> shape;
+};
+
+struct EntryPoint {
+  std::string name;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+};
+
+/// "[?, 784]" for messages.
+std::string formatShape(const std::vector<int64_t> &shape);
+
+/// Parses the `kiln_metadata` JSON of a compiled model.
+std::vector<EntryPoint> parseMetadata(const std::string &json);
+
+/// The signature every compiled entry point has.
+using EntryFunction = void (*)(void **);
+
+/// Validates `inputs` against `entry`, calls `function` and returns the
+/// outputs (copied into tensors the caller owns).
+std::vector<Tensor> invokeEntryPoint(EntryFunction function,
+                                     const EntryPoint &entry,
+                                     const std::vector<Tensor> &inputs);
+
+/// A compiled model: a loaded shared library or an in-process JIT module.
+class Model {
+public:
+  virtual ~Model() = default;
+  const std::vector<EntryPoint> &entryPoints() const { return entries_; }
+  /// The entry point called `name`; throws if there is none.
+  const EntryPoint &entryPoint(const std::string &name = "main") const;
+  const std::string &metadataJson() const { return metadata_; }
+  /// Runs entry point `name` on `inputs` (in the order of its inputs).
+  std::vector<Tensor> run(const std::vector<Tensor> &inputs,
+                          const std::string &name = "main") const;
+
+protected:
+  void setMetadata(const std::string &json);
+  virtual EntryFunction lookup(const std::string &symbol) const = 0;
+
+private:
+  std::string metadata_;
+  std::vector<EntryPoint> entries_;
+};
+
+/// Loads a model compiled by kiln-compile (or kiln::compileToFile).
+std::unique_ptr<Model> loadModel(const std::string &path);
+
+/// Reads and writes NumPy .npy files (little-endian, C order).
+Tensor readNpy(const std::string &path);
+void writeNpy(const std::string &path, const Tensor &tensor);
+
+} // namespace kiln
+
+#endif // KILN_RUNTIME_H

@@ -1,0 +1,215 @@
+//===- Compiler.cpp - Compile kiln IR to native code ----------------------===//
+#include "kiln/Compiler.h"
+#include "NativeCode.h"
+
+#include "dialects/Kiln/KilnDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/FileUtilities.h"
+
+#include <mutex>
+
+using namespace kiln;
+
+namespace {
+
+void registerPassesOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mlir::registerAllPasses();
+    mlir::kiln::registerAllKilnPasses();
+  });
+}
+
+/// One compilation: a context with every dialect Kiln lowers through, and
+/// diagnostics collected as "file:line:col: error: ..." text.
+class Session {
+public:
+  Session() : context(makeRegistry()), stream(diagnostics),
+              handler(sourceMgr, &context, stream) {
+    registerPassesOnce();
+  }
+
+  mlir::OwningOpRef<mlir::ModuleOp> parse(const std::string &source,
+                                          const std::string &name) {
+    sourceMgr.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
+    auto module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    if (!module)
+      fail("cannot parse '" + name + "'");
+    return module;
+  }
+
+  /// Runs the pipeline up to `kind`'s stage.
+  void lower(mlir::ModuleOp module, OutputKind kind,
+             const CompileOptions &options) {
+    if (options.target != "cpu")
+      throw Error("unknown target '" + options.target +
+                  "' (supported: cpu)");
+    mlir::PassManager pm(&context, "builtin.module");
+    if (options.printIRAfterAll) {
+      context.disableMultithreading();
+      pm.enableIRPrinting();
+    }
+    mlir::kiln::CPUPipelineOptions pipeline;
+    pipeline.optLevel = options.optLevel;
+    pipeline.vectorWidth =
+        options.vectorWidth > 0 ? options.vectorWidth : hostVectorWidth();
+    mlir::kiln::buildKilnToLinalgPipeline(pm, pipeline);
+    if (kind != OutputKind::LinalgMLIR)
+      mlir::kiln::buildLinalgToLLVMPipeline(pm, pipeline);
+    if (mlir::failed(pm.run(module)))
+      fail("compilation failed");
+  }
+
+  [[noreturn]] void fail(const std::string &summary) {
+    stream.flush();
+    throw Error(diagnostics.empty() ? summary : diagnostics);
+  }
+
+  mlir::MLIRContext context;
+
+private:
+  static mlir::DialectRegistry makeRegistry() {
+    mlir::DialectRegistry registry;
+    mlir::registerAllDialects(registry);
+    mlir::registerAllExtensions(registry);
+    mlir::registerAllToLLVMIRTranslations(registry);
+    registry.insert<mlir::kiln::KilnDialect>();
+    return registry;
+  }
+
+  std::string diagnostics;
+  llvm::raw_string_ostream stream;
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler;
+};
+
+void writeText(const std::string &path, llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (ec)
+    throw Error("cannot write '" + path + "': " + ec.message());
+  write(out);
+}
+
+std::string readFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    throw Error("cannot open '" + path + "': " + buffer.getError().message());
+  return (*buffer)->getBuffer().str();
+}
+
+class JitModel : public Model {
+public:
+  JitModel(mlir::ModuleOp module, const CompileOptions &options) {
+    auto metadata = module->getAttrOfType<mlir::StringAttr>("kiln.metadata");
+    if (!metadata)
+      throw Error("the module has no kiln.metadata after lowering");
+    setMetadata(metadata.str());
+    machine = createHostTargetMachine(options.optLevel);
+    transformer = mlir::makeOptimizingTransformer(options.optLevel, 0,
+                                                  machine.get());
+    mlir::ExecutionEngineOptions engineOptions;
+    engineOptions.transformer = transformer;
+    engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+    runnerUtils = std::string(KILN_LLVM_LIBRARY_DIR) +
+                  "/libmlir_c_runner_utils.so";
+    runnerUtilsRef = runnerUtils;
+    engineOptions.sharedLibPaths = runnerUtilsRef;
+    auto created = mlir::ExecutionEngine::create(
+        module, engineOptions, createHostTargetMachine(options.optLevel));
+    if (!created)
+      throw Error("JIT compilation failed: " +
+                  llvm::toString(created.takeError()));
+    engine = std::move(*created);
+  }
+
+protected:
+  EntryFunction lookup(const std::string &symbol) const override {
+    auto address = engine->lookup(symbol);
+    if (!address)
+      throw Error("JIT module lacks " + symbol + ": " +
+                  llvm::toString(address.takeError()));
+    return reinterpret_cast<EntryFunction>(*address);
+  }
+
+private:
+  std::unique_ptr<llvm::TargetMachine> machine;
+  // ExecutionEngineOptions keeps a function_ref to this: it must outlive
+  // the engine's creation.
+  std::function<llvm::Error(llvm::Module *)> transformer;
+  std::string runnerUtils;
+  llvm::StringRef runnerUtilsRef;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+} // namespace
+
+void kiln::compileToFile(const std::string &source,
+                         const std::string &sourceName,
+                         const std::string &outputPath, OutputKind kind,
+                         const CompileOptions &options) {
+  Session session;
+  auto module = session.parse(source, sourceName);
+  session.lower(*module, kind, options);
+  if (kind == OutputKind::LinalgMLIR || kind == OutputKind::LLVMMLIR) {
+    writeText(outputPath, [&](llvm::raw_ostream &os) { module->print(os); });
+    return;
+  }
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = mlir::translateModuleToLLVMIR(*module, llvmContext);
+  if (!llvmModule)
+    session.fail("translation to LLVM IR failed");
+  auto machine = createHostTargetMachine(options.optLevel);
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  optimizeModule(*llvmModule, *machine, options.optLevel);
+  if (kind == OutputKind::LLVMIR) {
+    writeText(outputPath,
+              [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return;
+  }
+  if (kind == OutputKind::Object) {
+    emitObject(*llvmModule, *machine, outputPath);
+    return;
+  }
+  llvm::SmallString<128> objectPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("kiln", "o", objectPath))
+    throw Error("cannot create a temporary object file: " + ec.message());
+  llvm::FileRemover removeObject(objectPath);
+  emitObject(*llvmModule, *machine, objectPath.str().str());
+  linkSharedLibrary(objectPath.str().str(), outputPath);
+}
+
+void kiln::compileFileToFile(const std::string &path,
+                             const std::string &outputPath, OutputKind kind,
+                             const CompileOptions &options) {
+  compileToFile(readFile(path), path, outputPath, kind, options);
+}
+
+std::unique_ptr<Model> kiln::compileToJit(const std::string &source,
+                                          const CompileOptions &options,
+                                          const std::string &sourceName) {
+  Session session;
+  auto module = session.parse(source, sourceName);
+  session.lower(*module, OutputKind::SharedLibrary, options);
+  return std::make_unique<JitModel>(*module, options);
+}

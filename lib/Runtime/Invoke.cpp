@@ -1,0 +1,143 @@
+//===- Invoke.cpp - Validate inputs and call an entry point ---------------===//
+//
+// Each input is passed as a pointer to an MLIR memref descriptor
+// {allocated, aligned, offset, sizes[rank], strides[rank]}; the results come
+// back as consecutive descriptors of buffers the compiled code allocated with
+// malloc, which are copied out and freed here.
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/Runtime.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+using namespace kiln;
+
+static void validate(const EntryPoint &entry,
+                     const std::vector<Tensor> &inputs) {
+  if (inputs.size() != entry.inputs.size()) {
+    std::string names;
+    for (const TensorSpec &spec : entry.inputs)
+      names += (names.empty() ? "" : ", ") + spec.name;
+    throw Error("entry point '" + entry.name + "' expects " +
+                std::to_string(entry.inputs.size()) + " inputs (" + names +
+                "), got " + std::to_string(inputs.size()));
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorSpec &spec = entry.inputs[i];
+    const Tensor &t = inputs[i];
+    std::string where = "input '" + spec.name + "' (#" + std::to_string(i) + ")";
+    if (t.dtype != spec.dtype)
+      throw Error(where + ": expected dtype " + dtypeName(spec.dtype) +
+                  ", got " + dtypeName(t.dtype));
+    bool shapeOk = t.shape.size() == spec.shape.size();
+    for (size_t d = 0; shapeOk && d < t.shape.size(); ++d)
+      shapeOk = spec.shape[d] < 0 ? t.shape[d] >= 0 : t.shape[d] == spec.shape[d];
+    if (!shapeOk)
+      throw Error(where + ": expected shape " + formatShape(spec.shape) +
+                  ", got " + formatShape(t.shape));
+    if (t.data.size() != (size_t)t.numElements() * dtypeSize(t.dtype))
+      throw Error(where + ": holds " + std::to_string(t.data.size()) +
+                  " bytes, but its shape and dtype need " +
+                  std::to_string(t.numElements() * dtypeSize(t.dtype)));
+  }
+}
+
+/// Copies a strided buffer into a dense tensor.
+static void copyStrided(const uint8_t *base, const int64_t *sizes,
+                        const int64_t *strides, size_t rank, size_t elemSize,
+                        uint8_t *out) {
+  int64_t count = 1;
+  for (size_t d = 0; d < rank; ++d)
+    count *= sizes[d];
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d)
+      offset += index[d] * strides[d];
+    std::memcpy(out + n * elemSize, base + offset * elemSize, elemSize);
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
+std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
+                                           const EntryPoint &entry,
+                                           const std::vector<Tensor> &inputs) {
+  validate(entry, inputs);
+  std::vector<std::vector<int64_t>> descriptors;
+  for (const Tensor &t : inputs) {
+    std::vector<int64_t> desc(3 + 2 * t.shape.size());
+    auto data = reinterpret_cast<intptr_t>(t.data.data());
+    desc[0] = desc[1] = data;
+    desc[2] = 0;
+    int64_t stride = 1;
+    for (size_t d = t.shape.size(); d-- > 0;) {
+      desc[3 + d] = t.shape[d];
+      desc[3 + t.shape.size() + d] = stride;
+      stride *= t.shape[d];
+    }
+    descriptors.push_back(std::move(desc));
+  }
+  size_t resultWords = 0;
+  for (const TensorSpec &spec : entry.outputs)
+    resultWords += 3 + 2 * spec.shape.size();
+  std::vector<int64_t> results(resultWords + 1, 0);
+  std::vector<void *> args;
+  args.push_back(results.data());
+  for (auto &desc : descriptors)
+    args.push_back(desc.data());
+  function(args.data());
+
+  std::set<intptr_t> inputBuffers, freed;
+  for (const Tensor &t : inputs)
+    inputBuffers.insert(reinterpret_cast<intptr_t>(t.data.data()));
+  std::vector<Tensor> outputs;
+  size_t offset = 0;
+  for (const TensorSpec &spec : entry.outputs) {
+    size_t rank = spec.shape.size();
+    const int64_t *desc = results.data() + offset;
+    offset += 3 + 2 * rank;
+    std::vector<int64_t> shape(desc + 3, desc + 3 + rank);
+    Tensor out(spec.dtype, shape);
+    size_t elemSize = dtypeSize(spec.dtype);
+    auto *aligned = reinterpret_cast<const uint8_t *>(desc[1]);
+    if (out.numElements() > 0)
+      copyStrided(aligned + desc[2] * elemSize, desc + 3, desc + 3 + rank,
+                  rank, elemSize, out.data.data());
+    // Free buffers the compiled code allocated: not inputs, not constants
+    // (MLIR marks those 0xdeadbeef), and each only once.
+    intptr_t allocated = desc[0];
+    if (allocated && allocated != 0xdeadbeef && !inputBuffers.count(allocated) &&
+        freed.insert(allocated).second)
+      std::free(reinterpret_cast<void *>(allocated));
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+const EntryPoint &Model::entryPoint(const std::string &name) const {
+  for (const EntryPoint &e : entries_)
+    if (e.name == name)
+      return e;
+  std::string names;
+  for (const EntryPoint &e : entries_)
+    names += (names.empty() ? "" : ", ") + e.name;
+  throw Error("the model has no entry point '" + name + "' (it has: " + names +
+              ")");
+}
+
+std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
+                               const std::string &name) const {
+  const EntryPoint &entry = entryPoint(name);
+  return invokeEntryPoint(lookup("_kiln_entry_" + name), entry, inputs);
+}
+
+void Model::setMetadata(const std::string &json) {
+  metadata_ = json;
+  entries_ = parseMetadata(json);
+}

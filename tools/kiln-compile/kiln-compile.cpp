@@ -1,0 +1,92 @@
+//===- kiln-compile.cpp - Compile a model to native code ------------------===//
+//
+//   kiln-compile model.mlir -o model.so [--target=cpu] [-O3]
+//   kiln-compile model.mlir -o model.ll | model.o | model.linalg.mlir
+//   kiln-compile model.mlir -o out.mlir --emit=linalg|llvm-dialect
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/Compiler.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                                      cl::desc("<input .mlir>"));
+static cl::opt<std::string> outputPath("o", cl::Required,
+                                       cl::desc("output file"),
+                                       cl::value_desc("path"));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("what to write: so, obj, llvm (.ll), linalg (IR after the "
+                  "kiln -> linalg stage), llvm-dialect; default from the "
+                  "output extension"),
+         cl::init(""));
+static cl::opt<std::string> target("target", cl::desc("target (cpu)"),
+                                   cl::init("cpu"));
+static cl::opt<unsigned> optLevel("O", cl::desc("optimization level 0-3"),
+                                  cl::Prefix, cl::init(3));
+static cl::opt<int> vectorWidth(
+    "vector-width", cl::desc("f32 lanes per vector (0: the host's)"),
+    cl::init(0));
+static cl::opt<bool> printIRAfterAll(
+    "mlir-print-ir-after-all", cl::desc("print the IR after every pass"),
+    cl::init(false));
+
+static std::optional<kiln::OutputKind> outputKind() {
+  StringRef kind = emit;
+  if (kind.empty()) {
+    StringRef path = outputPath;
+    if (path.ends_with(".so"))
+      return kiln::OutputKind::SharedLibrary;
+    if (path.ends_with(".o"))
+      return kiln::OutputKind::Object;
+    if (path.ends_with(".ll"))
+      return kiln::OutputKind::LLVMIR;
+    if (path.ends_with(".mlir"))
+      return kiln::OutputKind::LLVMMLIR;
+    return std::nullopt;
+  }
+  if (kind == "so")
+    return kiln::OutputKind::SharedLibrary;
+  if (kind == "obj")
+    return kiln::OutputKind::Object;
+  if (kind == "llvm")
+    return kiln::OutputKind::LLVMIR;
+  if (kind == "linalg")
+    return kiln::OutputKind::LinalgMLIR;
+  if (kind == "llvm-dialect")
+    return kiln::OutputKind::LLVMMLIR;
+  return std::nullopt;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "Kiln model compiler\n");
+  std::optional<kiln::OutputKind> kind = outputKind();
+  if (!kind) {
+    errs() << "kiln-compile: cannot tell what to write to '" << outputPath
+           << "'; use a .so, .o, .ll or .mlir name, or "
+              "--emit=so|obj|llvm|linalg|llvm-dialect\n";
+    return 1;
+  }
+  if (optLevel > 3) {
+    errs() << "kiln-compile: -O" << optLevel << " is not a level (0-3)\n";
+    return 1;
+  }
+  kiln::CompileOptions options;
+  options.optLevel = optLevel;
+  options.target = target;
+  options.vectorWidth = vectorWidth;
+  options.printIRAfterAll = printIRAfterAll;
+  try {
+    kiln::compileFileToFile(inputPath, outputPath, *kind, options);
+  } catch (const kiln::Error &e) {
+    errs() << "kiln-compile: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
