@@ -30,6 +30,7 @@ struct CompileOptions {
 };
 
 enum class OutputKind {
+  KilnMLIR,      ///< the input as kiln IR (after import, before any pass)
   SharedLibrary, ///< .so loadable by kiln::loadModel / kiln-run
   Object,        ///< .o
   LLVMIR,        ///< .ll
@@ -43,9 +44,18 @@ void compileToFile(const std::string &source, const std::string &sourceName,
                    const std::string &outputPath, OutputKind kind,
                    const CompileOptions &options = {});
 
-/// Reads `path` and compiles it to `outputPath`.
+/// Reads `path` (.mlir, or .onnx through the ONNX importer) and compiles it
+/// to `outputPath`.
 void compileFileToFile(const std::string &path, const std::string &outputPath,
                        OutputKind kind, const CompileOptions &options = {});
+
+/// Compiles `path` (.mlir or .onnx) and loads it in-process.
+std::unique_ptr<Model> compileFileToJit(const std::string &path,
+                                        const CompileOptions &options = {});
+
+/// Imports a serialized ONNX model and returns it as kiln-dialect MLIR text.
+std::string importONNX(const std::string &modelBytes,
+                       const std::string &sourceName = "<onnx>");
 
 /// Compiles MLIR `source` and loads it in-process through MLIR's
 /// ExecutionEngine.

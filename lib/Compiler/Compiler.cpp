@@ -1,6 +1,7 @@
 //===- Compiler.cpp - Compile kiln IR to native code ----------------------===//
 #include "kiln/Compiler.h"
 #include "NativeCode.h"
+#include "lib/Import/ONNX/ONNXImporter.h"
 
 #include "dialects/Kiln/KilnDialect.h"
 #include "passes/Passes.h"
@@ -10,6 +11,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
@@ -56,6 +58,17 @@ public:
     return module;
   }
 
+  /// Parses .mlir text or imports an ONNX model, by file name.
+  mlir::OwningOpRef<mlir::ModuleOp> load(const std::string &contents,
+                                         const std::string &name) {
+    if (!llvm::StringRef(name).ends_with(".onnx"))
+      return parse(contents, name);
+    auto module = importONNX(context, contents, name);
+    if (!module)
+      fail("cannot import '" + name + "'");
+    return module;
+  }
+
   /// Runs the pipeline up to `kind`'s stage.
   void lower(mlir::ModuleOp module, OutputKind kind,
              const CompileOptions &options) {
@@ -71,6 +84,11 @@ public:
     pipeline.optLevel = options.optLevel;
     pipeline.vectorWidth =
         options.vectorWidth > 0 ? options.vectorWidth : hostVectorWidth();
+    if (kind == OutputKind::KilnMLIR) {
+      if (mlir::failed(mlir::verify(module)))
+        fail("the module does not verify");
+      return;
+    }
     mlir::kiln::buildKilnToLinalgPipeline(pm, pipeline);
     if (kind != OutputKind::LinalgMLIR)
       mlir::kiln::buildLinalgToLLVMPipeline(pm, pipeline);
@@ -167,9 +185,10 @@ void kiln::compileToFile(const std::string &source,
                          const std::string &outputPath, OutputKind kind,
                          const CompileOptions &options) {
   Session session;
-  auto module = session.parse(source, sourceName);
+  auto module = session.load(source, sourceName);
   session.lower(*module, kind, options);
-  if (kind == OutputKind::LinalgMLIR || kind == OutputKind::LLVMMLIR) {
+  if (kind == OutputKind::KilnMLIR || kind == OutputKind::LinalgMLIR ||
+      kind == OutputKind::LLVMMLIR) {
     writeText(outputPath, [&](llvm::raw_ostream &os) { module->print(os); });
     return;
   }
@@ -205,11 +224,28 @@ void kiln::compileFileToFile(const std::string &path,
   compileToFile(readFile(path), path, outputPath, kind, options);
 }
 
+std::unique_ptr<Model> kiln::compileFileToJit(const std::string &path,
+                                              const CompileOptions &options) {
+  return compileToJit(readFile(path), options, path);
+}
+
+std::string kiln::importONNX(const std::string &modelBytes,
+                             const std::string &sourceName) {
+  Session session;
+  auto module = session.load(modelBytes, llvm::StringRef(sourceName).ends_with(".onnx")
+                                             ? sourceName
+                                             : sourceName + ".onnx");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  return text;
+}
+
 std::unique_ptr<Model> kiln::compileToJit(const std::string &source,
                                           const CompileOptions &options,
                                           const std::string &sourceName) {
   Session session;
-  auto module = session.parse(source, sourceName);
+  auto module = session.load(source, sourceName);
   session.lower(*module, OutputKind::SharedLibrary, options);
   return std::make_unique<JitModel>(*module, options);
 }

@@ -2,7 +2,8 @@
 //
 //   kiln-compile model.mlir -o model.so [--target=cpu] [-O3]
 //   kiln-compile model.mlir -o model.ll | model.o | model.linalg.mlir
-//   kiln-compile model.mlir -o out.mlir --emit=linalg|llvm-dialect
+//   kiln-compile model.mlir -o out.mlir --emit=kiln|linalg|llvm-dialect
+//   kiln-compile model.onnx -o model.so
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler.h"
@@ -15,15 +16,15 @@
 using namespace llvm;
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<input .mlir>"));
+                                      cl::desc("<input .mlir or .onnx>"));
 static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::desc("output file"),
                                        cl::value_desc("path"));
 static cl::opt<std::string>
     emit("emit",
-         cl::desc("what to write: so, obj, llvm (.ll), linalg (IR after the "
-                  "kiln -> linalg stage), llvm-dialect; default from the "
-                  "output extension"),
+         cl::desc("what to write: so, obj, llvm (.ll), kiln (the imported "
+                  "kiln IR), linalg (IR after the kiln -> linalg stage), "
+                  "llvm-dialect; default from the output extension"),
          cl::init(""));
 static cl::opt<std::string> target("target", cl::desc("target (cpu)"),
                                    cl::init("cpu"));
@@ -56,6 +57,8 @@ static std::optional<kiln::OutputKind> outputKind() {
     return kiln::OutputKind::Object;
   if (kind == "llvm")
     return kiln::OutputKind::LLVMIR;
+  if (kind == "kiln")
+    return kiln::OutputKind::KilnMLIR;
   if (kind == "linalg")
     return kiln::OutputKind::LinalgMLIR;
   if (kind == "llvm-dialect")
@@ -70,7 +73,7 @@ int main(int argc, char **argv) {
   if (!kind) {
     errs() << "kiln-compile: cannot tell what to write to '" << outputPath
            << "'; use a .so, .o, .ll or .mlir name, or "
-              "--emit=so|obj|llvm|linalg|llvm-dialect\n";
+              "--emit=so|obj|llvm|kiln|linalg|llvm-dialect\n";
     return 1;
   }
   if (optLevel > 3) {
