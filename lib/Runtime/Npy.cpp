@@ -1,6 +1,7 @@
 //===- Npy.cpp - NumPy .npy reading and writing ---------------------------===//
 #include "kiln/Runtime.h"
 
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -50,9 +51,18 @@ Tensor kiln::readNpy(const std::string &path) {
   } else {
     in.read(reinterpret_cast<char *>(&headerLength), 4);
   }
+  // What the file holds after the preamble, so that lengths and shapes in a
+  // corrupt header are refused before anything is allocated for them.
+  std::streamoff here = in.tellg();
+  in.seekg(0, std::ios::end);
+  uint64_t remaining = in.tellg() - here;
+  in.seekg(here);
+  if (!in || headerLength > remaining)
+    throw Error("'" + path + "' is truncated in its header");
   std::string header(headerLength, '\0');
   if (!in.read(header.data(), headerLength))
     throw Error("'" + path + "' is truncated in its header");
+  remaining -= headerLength;
   std::string descr = headerValue(header, "descr", path);
   if (headerValue(header, "fortran_order", path) != "False")
     throw Error("'" + path + "' is in Fortran order; save it in C order");
@@ -66,11 +76,28 @@ Tensor kiln::readNpy(const std::string &path) {
   std::vector<int64_t> shape;
   std::stringstream ss(shapeText.substr(shapeText.find('(') + 1));
   std::string item;
+  uint64_t bytes = dtypeSize(*dtype);
   while (std::getline(ss, item, ',')) {
-    size_t digit = item.find_first_of("0123456789");
-    if (digit != std::string::npos)
-      shape.push_back(std::stoll(item.substr(digit)));
+    size_t first = item.find_first_not_of(" )");
+    if (first == std::string::npos)
+      continue;
+    size_t last = item.find_last_not_of(" )");
+    std::string digits = item.substr(first, last - first + 1);
+    // At most 18 digits: every such size fits in an int64_t.
+    if (digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      throw Error("'" + path + "' is not a valid .npy file: bad shape '" +
+                  shapeText + "'");
+    shape.push_back(std::stoll(digits));
+    if (shape.back() && bytes > UINT64_MAX / shape.back())
+      bytes = UINT64_MAX;
+    else
+      bytes *= shape.back();
   }
+  if (bytes > remaining)
+    throw Error("'" + path + "' is truncated: its shape " + formatShape(shape) +
+                " needs " + std::to_string(bytes) + " bytes of data, it holds " +
+                std::to_string(remaining));
   Tensor tensor(*dtype, shape);
   if (!in.read(reinterpret_cast<char *>(tensor.data.data()),
                tensor.data.size()))

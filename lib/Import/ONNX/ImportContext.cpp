@@ -1,6 +1,7 @@
 //===- ImportContext.cpp - State shared by the ONNX node converters -------===//
 #include "ImportContext.h"
 
+#include "dialects/Kiln/KilnBuilders.h"
 #include "dialects/Kiln/KilnOps.h"
 
 #include "mlir/IR/Verifier.h"
@@ -52,41 +53,25 @@ std::optional<double> ImportContext::constantScalar(Value value) const {
 
 FailureOr<Value> ImportContext::build(StringRef name, ValueRange operands,
                                       ArrayRef<NamedAttribute> attrs) {
-  // Build with a placeholder result type, then ask the op to infer the real
-  // one: a builder with inferred types would abort on invalid input, while
-  // this path reports the op's own diagnostic.
-  OperationState state(loc, "kiln." + name.str());
-  state.addOperands(operands);
-  state.addAttributes(attrs);
-  state.addTypes(builder.getNoneType());
-  Operation *op = builder.create(state);
-  SmallVector<Type> types;
-  LogicalResult inferred = failure();
-  if (auto infer = dyn_cast<InferTypeOpInterface>(op))
-    inferred = infer.inferReturnTypes(
-        op->getContext(), loc, op->getOperands(), op->getRawDictionaryAttrs(),
-        op->getPropertiesStorage(), op->getRegions(), types);
-  else if (op->hasTrait<OpTrait::SameOperandsAndResultType>() &&
-           op->getNumOperands())
-    inferred = success(), types.push_back(operands.front().getType());
-  if (failed(inferred)) {
-    op->erase();
+  FailureOr<Value> built =
+      mlir::kiln::buildInferred(builder, loc, name, operands, attrs);
+  if (failed(built))
     return failure();
-  }
-  op->getResult(0).setType(types.front());
-  if (failed(mlir::verify(op))) {
-    op->erase();
-    return failure();
-  }
+  Operation *op = built->getDefiningOp();
   // Fold constants right away so that shape computations of the graph
   // (Shape -> Gather -> Concat -> Reshape) become constants.
   SmallVector<OpFoldResult> folded;
-  if (succeeded(op->fold(folded)) && folded.size() == 1)
+  if (succeeded(op->fold(folded)) && folded.size() == 1) {
+    if (auto value = dyn_cast<Value>(folded.front())) {
+      op->erase();
+      return value;
+    }
     if (auto attr = dyn_cast_if_present<DenseElementsAttr>(
             dyn_cast<Attribute>(folded.front()))) {
       op->erase();
       return constant(attr);
     }
+  }
   return op->getResult(0);
 }
 
