@@ -14,6 +14,24 @@ using ConverterTable = std::map<std::string, NodeConverter>;
 void registerElementwiseConverters(ConverterTable &table);
 void registerTensorConverters(ConverterTable &table);
 void registerNNConverters(ConverterTable &table);
+void registerCompositeConverters(ConverterTable &table);
+
+/// For converters that chain many ops: `must` unwraps a build result and
+/// throws BuildFailed when the build failed (its diagnostic is already
+/// emitted); `guarded` turns that back into failure().
+struct BuildFailed {};
+inline mlir::Value must(mlir::FailureOr<mlir::Value> v) {
+  if (mlir::failed(v))
+    throw BuildFailed();
+  return *v;
+}
+template <typename Fn> mlir::LogicalResult guarded(Fn fn) {
+  try {
+    return fn();
+  } catch (const BuildFailed &) {
+    return mlir::failure();
+  }
+}
 
 /// Input `i` of `node` (null if absent or omitted).
 inline mlir::Value input(const onnx::NodeProto &node, ImportContext &c, int i) {

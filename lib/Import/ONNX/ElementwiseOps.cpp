@@ -42,10 +42,23 @@ LogicalResult convertIdentity(const onnx::NodeProto &node, ImportContext &c) {
   return success();
 }
 
+/// Inference-mode Dropout: the identity, with an all-true mask.
 LogicalResult convertDropout(const onnx::NodeProto &node, ImportContext &c) {
-  if (node.output_size() > 1 && !node.output(1).empty())
-    return c.error() << "Dropout's mask output is not supported (inference "
-                        "only)";
+  if (Value training = input(node, c, 2)) {
+    std::optional<double> mode = c.constantScalar(training);
+    if (!mode || *mode != 0)
+      return c.error() << "Dropout in training mode is not supported "
+                          "(training_mode must be a constant false)";
+  }
+  Value x = input(node, c, 0);
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    auto type = cast<RankedTensorType>(x.getType());
+    if (!type.hasStaticShape())
+      return c.error() << "Dropout's mask output needs a static shape";
+    auto maskType = RankedTensorType::get(type.getShape(), c.builder.getI1Type());
+    c.define(node.output(1),
+             c.constant(DenseElementsAttr::get(maskType, true)));
+  }
   return convertIdentity(node, c);
 }
 

@@ -179,11 +179,42 @@ LogicalResult convertBatchNorm(const onnx::NodeProto &node, ImportContext &c) {
                         {c.f64("epsilon", getFloat(node, "epsilon", 1e-5f))}));
 }
 
+/// Written out with primitives when the Mean / InvStdDev outputs are used.
+LogicalResult convertLayerNormWithStatistics(const onnx::NodeProto &node,
+                                             ImportContext &c) {
+  Value x = input(node, c, 0);
+  int64_t rank = rankOf(x), axis = getInt(node, "axis", -1);
+  if (axis < 0)
+    axis += rank;
+  std::vector<int64_t> axes;
+  for (int64_t d = axis; d < rank; ++d)
+    axes.push_back(d);
+  return guarded([&] {
+    SmallVector<NamedAttribute> reduce = {c.ints("axes", axes),
+                                          c.boolean("keepdims", true)};
+    Value mean = must(c.build("reduce_mean", {x}, reduce));
+    Value centered = must(c.build("sub", {x, mean}));
+    Value variance = must(c.build(
+        "reduce_mean", {must(c.build("mul", {centered, centered}))}, reduce));
+    Value eps = c.scalarConstant(elementOf(x), getFloat(node, "epsilon", 1e-5f));
+    Value invStd = must(c.build("rsqrt", {must(c.build("add", {variance, eps}))}));
+    Value y = must(c.build("mul", {must(c.build("mul", {centered, invStd})),
+                                   input(node, c, 1)}));
+    if (Value bias = input(node, c, 2))
+      y = must(c.build("add", {y, bias}));
+    c.define(node.output(0), y);
+    if (node.output_size() > 1 && !node.output(1).empty())
+      c.define(node.output(1), mean);
+    if (node.output_size() > 2 && !node.output(2).empty())
+      c.define(node.output(2), invStd);
+    return success();
+  });
+}
+
 LogicalResult convertLayerNorm(const onnx::NodeProto &node, ImportContext &c) {
   for (int i = 1; i < node.output_size(); ++i)
     if (!node.output(i).empty())
-      return c.error() << "LayerNormalization's mean and inverse standard "
-                          "deviation outputs are not supported";
+      return convertLayerNormWithStatistics(node, c);
   SmallVector<Value> operands = {input(node, c, 0), input(node, c, 1)};
   if (Value bias = input(node, c, 2))
     operands.push_back(bias);
@@ -243,6 +274,7 @@ NodeConverter findConverter(const std::string &opType) {
     registerElementwiseConverters(t);
     registerTensorConverters(t);
     registerNNConverters(t);
+    registerCompositeConverters(t);
     return t;
   }();
   auto it = table.find(opType);

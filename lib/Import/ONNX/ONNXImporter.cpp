@@ -15,9 +15,9 @@ using namespace onnx_import;
 
 static Location nodeLocation(MLIRContext *ctx, const onnx::NodeProto &node,
                              const std::string &sourceName, int index) {
-  std::string name = node.name().empty()
-                         ? node.op_type() + " #" + std::to_string(index)
-                         : node.name();
+  std::string name = (node.name().empty() ? "#" + std::to_string(index)
+                                          : "'" + node.name() + "'") +
+                     " (" + node.op_type() + ")";
   return NameLoc::get(StringAttr::get(ctx, name),
                       FileLineColLoc::get(ctx, sourceName, 0, 0));
 }
@@ -85,6 +85,19 @@ OwningOpRef<ModuleOp> importONNX(MLIRContext &context,
     llvm::interleaveComma(unsupported, diag);
     return {};
   }
+
+  // Diagnostics at a node's location name the node: "node 'conv1' (Conv):".
+  bool reporting = false;
+  ScopedDiagnosticHandler nameNodes(&context, [&](Diagnostic &diag) {
+    auto nameLoc = dyn_cast<NameLoc>(diag.getLocation());
+    if (!nameLoc || reporting)
+      return failure();
+    reporting = true;
+    context.getDiagEngine().emit(nameLoc.getChildLoc(), diag.getSeverity())
+        << "node " << nameLoc.getName().strref() << ": " << diag.str();
+    reporting = false;
+    return success();
+  });
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   OpBuilder builder(&context);

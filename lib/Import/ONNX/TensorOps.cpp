@@ -361,14 +361,29 @@ LogicalResult convertReduce(const onnx::NodeProto &node, ImportContext &c) {
 }
 
 LogicalResult convertArg(const onnx::NodeProto &node, ImportContext &c) {
-  if (getInt(node, "select_last_index", 0))
+  Value x = input(node, c, 0);
+  int64_t axis = getInt(node, "axis", 0);
+  std::string op = node.op_type() == "ArgMax" ? "argmax" : "argmin";
+  SmallVector<NamedAttribute> attrs = {
+      c.i64("axis", axis), c.boolean("keepdims", getInt(node, "keepdims", 1))};
+  if (!getInt(node, "select_last_index", 0))
+    return define(node, c, c.build(op, {x}, attrs));
+  // The last extreme is (size - 1) minus the first one of the reversed axis.
+  int64_t rank = rankOf(x);
+  int64_t size = cast<RankedTensorType>(x.getType())
+                     .getDimSize(axis < 0 ? axis + rank : axis);
+  if (ShapedType::isDynamic(size))
     return c.error() << node.op_type()
-                     << " with select_last_index=1 is not supported";
-  return define(node, c,
-                c.build(node.op_type() == "ArgMax" ? "argmax" : "argmin",
-                        {input(node, c, 0)},
-                        {c.i64("axis", getInt(node, "axis", 0)),
-                         c.boolean("keepdims", getInt(node, "keepdims", 1))}));
+                     << " with select_last_index=1 needs a static axis size";
+  return guarded([&] {
+    Value reversed = must(c.build(
+        "slice", {x},
+        {c.ints("starts", {-1}), c.ints("ends", {INT64_MIN}),
+         c.ints("axes", {axis}), c.ints("steps", {-1})}));
+    Value first = must(c.build(op, {reversed}, attrs));
+    Value last = c.scalarConstant(c.builder.getI64Type(), size - 1);
+    return define(node, c, c.build("sub", {last, first}));
+  });
 }
 
 } // namespace
