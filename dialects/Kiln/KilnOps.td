@@ -614,6 +614,25 @@ def Kiln_GatherOp : Kiln_InferredOp<"gather", "inferGather"> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+def Kiln_GatherElementsOp : Kiln_InferredOp<"gather_elements", "inferGatherElements"> {
+  let summary = "gathers one element per index along an axis (ONNX GatherElements)";
+  let description = [{
+    The result has the shape of `indices`;
+    `result[i.., j, k..] = data[i.., indices[i.., j, k..], k..]` with `j` in
+    dimension `axis`. Negative indices count from the end; indices out of
+    range are undefined behaviour at run time.
+
+    Example:
+    ```mlir
+    %y = kiln.gather_elements %x, %i {axis = 1 : i64} : (tensor<4x10xf32>, tensor<4x1xi64>) -> tensor<4x1xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$data, Kiln_IndexTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def Kiln_ExpandOp : Kiln_InferredOp<"expand", "inferExpand"> {
   let summary = "broadcasts a tensor to a shape (ONNX Expand)";
   let description = [{

@@ -322,9 +322,86 @@ LogicalResult convertMVN(const onnx::NodeProto &node, ImportContext &c) {
   });
 }
 
+LogicalResult convertGatherElements(const onnx::NodeProto &node,
+                                   ImportContext &c) {
+  return define(node, c,
+                c.build("gather_elements", {input(node, c, 0), input(node, c, 1)},
+                        {c.i64("axis", getInt(node, "axis", 0))}));
+}
+
+/// The negative log-likelihood of `logProb` [N, C, d..] at `target`
+/// [N, d..] with optional class `weight` [C], `ignore_index` and
+/// `reduction`, as ONNX defines it.
+Value negativeLogLikelihood(const onnx::NodeProto &node, ImportContext &c,
+                            Value logProb, Value target, Value weight) {
+  Type element = elementOf(logProb);
+  const onnx::AttributeProto *ignore = findAttribute(node, "ignore_index");
+  Value ignored, safeTarget = target;
+  if (ignore) {
+    Value ignoreValue = c.scalarConstant(elementOf(target), ignore->i());
+    ignored = must(c.build("equal", {target, ignoreValue}));
+    safeTarget = must(c.build(
+        "where", {ignored, c.scalarConstant(elementOf(target), 0), target}));
+  }
+  Value picked = must(c.build(
+      "gather_elements",
+      {logProb, must(c.build("unsqueeze", {safeTarget}, {c.ints("axes", {1})}))},
+      {c.i64("axis", 1)}));
+  Value loss = must(c.build(
+      "neg", {must(c.build("squeeze", {picked}, {c.ints("axes", {1})}))}));
+  Value weights;
+  if (weight)
+    weights = must(c.build("gather", {weight, safeTarget}, {c.i64("axis", 0)}));
+  if (ignored)
+    weights = must(c.build("where", {ignored, c.scalarConstant(element, 0),
+                                     weights ? weights
+                                             : c.scalarConstant(element, 1)}));
+  if (weights)
+    loss = must(c.build("mul", {loss, weights}));
+  std::string reduction = getString(node, "reduction", "mean");
+  if (reduction == "none")
+    return loss;
+  SmallVector<NamedAttribute> all = {c.ints("axes", {}),
+                                     c.boolean("keepdims", false)};
+  Value total = must(c.build("reduce_sum", {loss}, all));
+  if (reduction == "sum")
+    return total;
+  if (!weights)
+    return must(c.build("reduce_mean", {loss}, all));
+  if (rankOf(weights) != rankOf(loss))
+    weights = must(c.build("expand", {weights},
+                           {c.ints("shape", typeOf(loss).getShape())}));
+  return must(c.build("div", {total, must(c.build("reduce_sum", {weights}, all))}));
+}
+
+LogicalResult convertNLLLoss(const onnx::NodeProto &node, ImportContext &c) {
+  return guarded([&] {
+    return define(node, c,
+                  negativeLogLikelihood(node, c, input(node, c, 0),
+                                        input(node, c, 1), input(node, c, 2)));
+  });
+}
+
+LogicalResult convertSoftmaxCrossEntropy(const onnx::NodeProto &node,
+                                         ImportContext &c) {
+  return guarded([&] {
+    Value logProb =
+        must(c.build("log_softmax", {input(node, c, 0)}, {c.i64("axis", 1)}));
+    c.define(node.output(0), negativeLogLikelihood(node, c, logProb,
+                                                   input(node, c, 1),
+                                                   input(node, c, 2)));
+    if (node.output_size() > 1 && !node.output(1).empty())
+      c.define(node.output(1), logProb);
+    return success();
+  });
+}
+
 } // namespace
 
 void registerCompositeConverters(ConverterTable &table) {
+  table["GatherElements"] = convertGatherElements;
+  table["NegativeLogLikelihoodLoss"] = convertNLLLoss;
+  table["SoftmaxCrossEntropyLoss"] = convertSoftmaxCrossEntropy;
   table["CastLike"] = convertCastLike;
   table["Split"] = convertSplit;
   table["Hardmax"] = convertHardmax;

@@ -243,7 +243,9 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
       if (!inputType.isDynamicDim(axis)) {
         auto [s, count] = resolveSliceRange(inputType.getDimSize(axis), start,
                                             end, step);
-        offsets[axis] = rewriter.getIndexAttr(s);
+        // An empty slice may start at the end; tensor.extract_slice wants
+        // offsets in bounds.
+        offsets[axis] = rewriter.getIndexAttr(count == 0 ? 0 : s);
         sizes[axis] = rewriter.getIndexAttr(count);
       } else {
         auto [s, count] = sliceRange(
@@ -339,6 +341,43 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
+struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = *normalizeAxis((int64_t)op.getAxis(), rank);
+    Value init = buildEmpty(rewriter, loc, type,
+                            tensor::getMixedSizes(rewriter, loc, indices));
+    Value axisSize = tensor::DimOp::create(rewriter, loc, data, axis);
+    AffineMap identity =
+        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{indices}, ValueRange{init},
+        ArrayRef<AffineMap>{identity, identity}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, i, index(b, l, 0));
+          i = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, i, axisSize), i);
+          SmallVector<Value> coords;
+          for (int64_t d = 0; d < rank; ++d)
+            coords.push_back(d == axis ? i : linalg::IndexOp::create(b, l, d));
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct PadLowering : OpConversionPattern<PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -416,5 +455,5 @@ void kiln::populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeLowering<ReshapeOp>, ReshapeLowering<SqueezeOp>,
                ReshapeLowering<UnsqueezeOp>, ReshapeLowering<FlattenOp>,
                TransposeLowering, ConcatLowering, SliceLowering,
-               GatherLowering, PadLowering>(patterns.getContext());
+               GatherLowering, GatherElementsLowering, PadLowering>(patterns.getContext());
 }
