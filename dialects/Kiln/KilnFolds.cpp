@@ -5,6 +5,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::kiln;
@@ -60,6 +61,13 @@ static double floatAt(DenseElementsAttr attr, int64_t index) {
   value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
                 &lostInfo);
   return toDouble(value);
+}
+
+/// `a op b` with two's complement wrap-around instead of signed overflow,
+/// which is undefined in C++; the result is truncated to the element width
+/// afterwards, as arith's integer ops do.
+template <typename Op> static int64_t wrapping(int64_t a, int64_t b, Op op) {
+  return (int64_t)op((uint64_t)a, (uint64_t)b);
 }
 
 using FloatFn = double (*)(double, double);
@@ -140,7 +148,9 @@ OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return foldBinaryConstants(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
       [](double a, double b) { return a + b; },
-      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a + b; });
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return wrapping(a, b, std::plus<>());
+      });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
@@ -150,7 +160,9 @@ OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   return foldBinaryConstants(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
       [](double a, double b) { return a - b; },
-      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a - b; });
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return wrapping(a, b, std::minus<>());
+      });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
@@ -160,7 +172,9 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
   return foldBinaryConstants(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
       [](double a, double b) { return a * b; },
-      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a * b; });
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return wrapping(a, b, std::multiplies<>());
+      });
 }
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
@@ -173,6 +187,9 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       [](int64_t a, int64_t b) -> std::optional<int64_t> {
         if (b == 0)
           return std::nullopt;
+        // INT64_MIN / -1 traps in C++; it wraps to INT64_MIN.
+        if (b == -1)
+          return wrapping(0, a, std::minus<>());
         return a / b;
       });
 }
@@ -191,7 +208,10 @@ OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
     return getLhs();
   return foldBinaryConstants(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
-      [](double a, double b) { return std::isnan(a) ? a : std::max(a, b); },
+      // NaN propagates from either side, as arith.maximumf does.
+      [](double a, double b) {
+        return std::isnan(a) || std::isnan(b) ? a + b : std::max(a, b);
+      },
       [](int64_t a, int64_t b) -> std::optional<int64_t> {
         return std::max(a, b);
       });
@@ -202,7 +222,9 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
     return getLhs();
   return foldBinaryConstants(
       adaptor.getLhs(), adaptor.getRhs(), getType(),
-      [](double a, double b) { return std::isnan(a) ? a : std::min(a, b); },
+      [](double a, double b) {
+        return std::isnan(a) || std::isnan(b) ? a + b : std::min(a, b);
+      },
       [](int64_t a, int64_t b) -> std::optional<int64_t> {
         return std::min(a, b);
       });
@@ -218,6 +240,8 @@ OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
       [](int64_t a, int64_t b) -> std::optional<int64_t> {
         if (b == 0)
           return std::nullopt;
+        if (b == -1)
+          return 0;
         int64_t r = a % b;
         return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
       });
@@ -302,9 +326,12 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (isa<FloatType>(to)) {
     SmallVector<APFloat> values;
     for (int64_t i = 0; i < count; ++i) {
-      double v = isa<FloatType>(from)
-                     ? floatAt(dense, at(i))
-                     : (double)dense.getValues<APInt>()[at(i)].getSExtValue();
+      // i1 is unsigned (true is 1), as in the uitofp of the lowering.
+      APInt raw = isa<FloatType>(from) ? APInt()
+                                       : dense.getValues<APInt>()[at(i)];
+      double v = isa<FloatType>(from) ? floatAt(dense, at(i))
+                 : from.isInteger(1)  ? (double)raw.getZExtValue()
+                                      : (double)raw.getSExtValue();
       values.push_back(fromDouble(v, to));
     }
     return DenseElementsAttr::get(type, values);
@@ -318,7 +345,11 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
         double d = floatAt(dense, at(i));
         if (width == 1)
           v = d != 0;
-        else if (!std::isfinite(d))
+        // fptosi of a value out of range is poison: leave it to run time
+        // (and keep the C++ conversion defined).
+        else if (!std::isfinite(d) ||
+                 std::trunc(d) < -std::ldexp(1.0, width - 1) ||
+                 std::trunc(d) >= std::ldexp(1.0, width - 1))
           return {};
         else
           v = (int64_t)std::trunc(d);
@@ -342,9 +373,10 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 
 /// The `shape` attribute of a kiln.reshape that produces `type`, when it has
-/// at most one dynamic dimension (which becomes -1).
+/// at most one dynamic dimension (which becomes -1) and no size 0 (which the
+/// attribute would read as "copy the input dimension").
 static std::optional<SmallVector<int64_t>> reshapeTargetFor(RankedTensorType type) {
-  if (type.getNumDynamicDims() > 1)
+  if (type.getNumDynamicDims() > 1 || llvm::is_contained(type.getShape(), 0))
     return std::nullopt;
   SmallVector<int64_t> shape(type.getShape());
   for (int64_t &d : shape)

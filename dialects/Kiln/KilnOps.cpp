@@ -5,6 +5,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::kiln;
 
@@ -191,6 +193,14 @@ LogicalResult inferGemm(std::optional<Location> loc, StringRef opName,
     return inferError(loc, opName,
                       "contraction dimensions differ: " + Twine(ka) + " vs " +
                           Twine(kb));
+  // Integer products can only be scaled by whole numbers.
+  double alpha = adaptor.getAlpha().convertToDouble();
+  double beta = adaptor.getBeta().convertToDouble();
+  if (!isa<FloatType>(a.getElementType()) &&
+      (alpha != std::trunc(alpha) || beta != std::trunc(beta)))
+    return inferError(loc, opName,
+                      "alpha and beta must be whole numbers for element type " +
+                          toString(a.getElementType()));
   SmallVector<int64_t> shape = {m, n};
   if (Value c = adaptor.getC()) {
     RankedTensorType cType = rankedType(c);
@@ -204,6 +214,8 @@ LogicalResult inferGemm(std::optional<Location> loc, StringRef opName,
                         "C of type " + toString(cType) +
                             " does not broadcast to the result " +
                             formatShape(shape));
+    // A static size in C fixes a dynamic M or N, as `matmul + C` would.
+    shape = broadcast;
   }
   types.push_back(RankedTensorType::get(shape, a.getElementType()));
   return success();
@@ -271,10 +283,13 @@ LogicalResult inferConv2D(std::optional<Location> loc, StringRef opName,
   if (Value bias = adaptor.getBias()) {
     RankedTensorType biasType = rankedType(bias);
     if (biasType.getRank() != 1 ||
-        staticMismatch(biasType.getDimSize(0), features))
+        staticMismatch(biasType.getDimSize(0), features) ||
+        biasType.getElementType() != input.getElementType())
       return inferError(loc, opName,
                         "bias must be 1-D of size " + Twine(features) +
-                            ", got " + toString(biasType));
+                            " and element type " +
+                            toString(input.getElementType()) + ", got " +
+                            toString(biasType));
   }
   SmallVector<int64_t> shape = {input.getDimSize(0), features};
   if (failed(inferWindow(loc, opName, input, filter.getShape().drop_front(2),
@@ -490,6 +505,37 @@ LogicalResult inferGather(std::optional<Location> loc, StringRef opName,
   return success();
 }
 
+LogicalResult inferGatherElements(std::optional<Location> loc,
+                                  StringRef opName,
+                                  GatherElementsOp::Adaptor adaptor,
+                                  SmallVectorImpl<Type> &types) {
+  RankedTensorType data = rankedType(adaptor.getData());
+  RankedTensorType indices = rankedType(adaptor.getIndices());
+  if (data.getRank() != indices.getRank())
+    return inferError(loc, opName,
+                      "data and indices must have the same rank, got " +
+                          Twine(data.getRank()) + " and " +
+                          Twine(indices.getRank()));
+  std::optional<int64_t> axis =
+      normalizeAxis((int64_t)adaptor.getAxis(), data.getRank());
+  if (!axis)
+    return inferError(loc, opName,
+                      "axis " + Twine((int64_t)adaptor.getAxis()) +
+                          " is out of range for rank " + Twine(data.getRank()));
+  for (int64_t d = 0; d < data.getRank(); ++d)
+    if (d != *axis && !ShapedType::isDynamic(indices.getDimSize(d)) &&
+        !ShapedType::isDynamic(data.getDimSize(d)) &&
+        indices.getDimSize(d) > data.getDimSize(d))
+      return inferError(loc, opName,
+                        "indices dimension " + Twine(d) + " (" +
+                            Twine(indices.getDimSize(d)) +
+                            ") exceeds the data's (" +
+                            Twine(data.getDimSize(d)) + ")");
+  types.push_back(
+      RankedTensorType::get(indices.getShape(), data.getElementType()));
+  return success();
+}
+
 LogicalResult inferExpand(std::optional<Location> loc, StringRef opName,
                           ExpandOp::Adaptor adaptor,
                           SmallVectorImpl<Type> &types) {
@@ -647,9 +693,10 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError("input must have rank >= 2 (N, C, ...), got ")
            << input.getRank();
   int64_t channels = input.getDimSize(1);
-  for (auto [name, value] :
-       llvm::zip(ArrayRef<StringRef>{"scale", "bias", "mean", "variance"},
-                 ValueRange{getScale(), getBias(), getMean(), getVariance()})) {
+  // Named arrays: zipping braced temporaries would leave dangling ranges.
+  StringRef names[] = {"scale", "bias", "mean", "variance"};
+  Value params[] = {getScale(), getBias(), getMean(), getVariance()};
+  for (auto [name, value] : llvm::zip(names, params)) {
     auto type = cast<RankedTensorType>(value.getType());
     if (type.getRank() != 1 || staticMismatch(type.getDimSize(0), channels) ||
         type.getElementType() != input.getElementType())

@@ -23,10 +23,11 @@ namespace {
 Value scalar(PatternRewriter &rewriter, Location loc, Type element,
              double value) {
   auto type = RankedTensorType::get({}, element);
-  return ConstantOp::create(
-      rewriter, loc, type,
-      DenseElementsAttr::get(type, rewriter.getFloatAttr(element, value)
-                                       .getValue()));
+  Attribute attr = isa<FloatType>(element)
+                       ? (Attribute)rewriter.getFloatAttr(element, value)
+                       : rewriter.getIntegerAttr(element, (int64_t)value);
+  return ConstantOp::create(rewriter, loc, type,
+                            DenseElementsAttr::get(type, attr));
 }
 
 /// alpha * op(A) op(B) + beta * C.
@@ -42,19 +43,19 @@ struct DecomposeGemm : OpRewritePattern<GemmOp> {
     if (op.getTransB())
       b = TransposeOp::create(rewriter, loc, b, swap);
     Value result = MatmulOp::create(rewriter, loc, a, b);
+    // Integer gemms scale too: the verifier has checked that alpha and beta
+    // are whole numbers for them.
     Type element = op.getType().getElementType();
-    bool isFloat = isa<FloatType>(element);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
-    if (alpha != 1.0 && isFloat)
+    if (alpha != 1.0)
       result = MulOp::create(rewriter, loc, result,
                              scalar(rewriter, loc, element, alpha));
-    if (Value c = op.getC()) {
-      if (beta != 1.0 && isFloat)
+    if (Value c = op.getC(); c && beta != 0.0) {
+      if (beta != 1.0)
         c = MulOp::create(rewriter, loc, c,
                           scalar(rewriter, loc, element, beta));
-      if (beta != 0.0)
-        result = AddOp::create(rewriter, loc, result, c);
+      result = AddOp::create(rewriter, loc, result, c);
     }
     rewriter.replaceOp(op, result);
     return success();

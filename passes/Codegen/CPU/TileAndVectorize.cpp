@@ -9,9 +9,11 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::kiln {
@@ -34,6 +36,21 @@ int64_t dividingTile(int64_t extent, int64_t limit) {
   return 1;
 }
 
+/// Whether an indexing map of `op` uses floordiv, mod or ceildiv (as the
+/// im2col of a convolution does): tiling takes each operand's slice as the
+/// bounding box of the tile's indices, which such maps do not respect.
+bool hasNonLinearIndexing(linalg::LinalgOp op) {
+  bool nonLinear = false;
+  for (AffineMap map : op.getIndexingMapsArray())
+    for (AffineExpr result : map.getResults())
+      result.walk([&](AffineExpr e) {
+        nonLinear |= e.getKind() == AffineExprKind::Mod ||
+                     e.getKind() == AffineExprKind::FloorDiv ||
+                     e.getKind() == AffineExprKind::CeilDiv;
+      });
+  return nonLinear;
+}
+
 /// Elements a reduction tile may hold before the reduction is tiled too.
 constexpr int64_t kMaxReductionTile = 1024;
 
@@ -43,8 +60,13 @@ std::optional<SmallVector<int64_t>> chooseTileSizes(linalg::LinalgOp op,
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   int64_t loops = ranges.size();
-  if (loops == 0)
+  if (loops == 0 || hasNonLinearIndexing(op) || llvm::is_contained(ranges, 0))
     return std::nullopt;
+  // LLVM keeps a vector of i1 in memory as packed bits, but an i1 tensor has
+  // a byte per element: ops that read or write one stay scalar.
+  for (OpOperand &operand : op->getOpOperands())
+    if (getElementTypeOrSelf(operand.get().getType()).isInteger(1))
+      return std::nullopt;
   SmallVector<int64_t> tiles(loops, 1);
 
   if (linalg::isaContractionOpInterface(op)) {
@@ -87,14 +109,38 @@ struct KilnTileAndVectorizePass
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
 
+    // expand-strided-metadata crashes on the memref form of an expand_shape
+    // group with several dynamic sizes, which the reshape propagation of
+    // elementwise fusion creates: spell those shapes out in a tensor.reshape.
+    SmallVector<tensor::ExpandShapeOp> expands;
+    func.walk([&](tensor::ExpandShapeOp expand) {
+      RankedTensorType type = expand.getResultType();
+      if (llvm::any_of(expand.getReassociationIndices(),
+                       [&](const ReassociationIndices &group) {
+                         return llvm::count_if(group, [&](int64_t d) {
+                                  return type.isDynamicDim(d);
+                                }) > 1;
+                       }))
+        expands.push_back(expand);
+    });
+    for (tensor::ExpandShapeOp expand : expands) {
+      rewriter.setInsertionPoint(expand);
+      Location loc = expand.getLoc();
+      Value shape = tensor::FromElementsOp::create(
+          rewriter, loc,
+          getValueOrCreateConstantIndexOp(rewriter, loc,
+                                          expand.getMixedOutputShape()));
+      rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(
+          expand, expand.getResultType(), expand.getSrc(), shape);
+    }
+
     // conv_2d_nchw_fchw -> im2col + contraction, which vectorizes.
     SmallVector<linalg::Conv2DNchwFchwOp> convs;
     func.walk([&](linalg::Conv2DNchwFchwOp conv) { convs.push_back(conv); });
     for (linalg::Conv2DNchwFchwOp conv : convs) {
       rewriter.setInsertionPoint(conv);
-      auto rewritten = linalg::rewriteInIm2Col(rewriter, conv);
-      if (succeeded(rewritten))
-        rewriter.replaceOp(conv, rewritten->second);
+      // On success this replaces (and erases) the convolution itself.
+      (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
 
     SmallVector<linalg::LinalgOp> ops;

@@ -32,6 +32,12 @@ Value collapse(OpBuilder &b, Location loc, Value value,
 Value expand(OpBuilder &b, Location loc, Value value, RankedTensorType type,
              ArrayRef<ReassociationIndices> groups,
              ArrayRef<OpFoldResult> sizes) {
+  // expand-strided-metadata crashes on a group with several dynamic sizes;
+  // buildReshape spells such shapes out in a tensor.reshape.
+  for (const ReassociationIndices &group : groups)
+    if (llvm::count_if(group, [&](int64_t d) { return type.isDynamicDim(d); }) >
+        1)
+      return buildReshape(b, loc, value, type, sizes);
   return tensor::ExpandShapeOp::create(b, loc, type, value, groups, sizes);
 }
 
@@ -105,10 +111,14 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       auto full = RankedTensorType::get(shape, element);
       if (full == type)
         return operand;
-      return buildElementwise(rewriter, loc, operand, full,
-                              [](OpBuilder &, Location, ValueRange a) {
-                                return a[0];
-                              });
+      // A dynamic batch size may come from the other operand only.
+      SmallVector<OpFoldResult> sizes(batchSizes);
+      SmallVector<OpFoldResult> own =
+          tensor::getMixedSizes(rewriter, loc, operand);
+      sizes.append(own.end() - 2, own.end());
+      return buildElementwise(
+          rewriter, loc, operand, full,
+          [](OpBuilder &, Location, ValueRange a) { return a[0]; }, sizes);
     };
     lhs = broadcastOperand(lhs);
     rhs = broadcastOperand(rhs);
@@ -258,6 +268,14 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       // conv_2d_ngchw_gfchw on [N, G, C', H, W] x [G, F', C', KH, KW].
       RankedTensorType inputType = tensorType(input);
       int64_t perGroupIn = filterShape[1], perGroupOut = features / groups;
+      // expand_shape cannot split a dynamic channel count into static
+      // groups; it is groups x C' (checked by the verifier when static).
+      if (inputType.isDynamicDim(1)) {
+        SmallVector<int64_t> shape(inputType.getShape());
+        shape[1] = groups * perGroupIn;
+        inputType = RankedTensorType::get(shape, element);
+        input = tensor::CastOp::create(rewriter, loc, inputType, input);
+      }
       auto groupedInputType = RankedTensorType::get(
           {inputType.getDimSize(0), groups, perGroupIn, inputType.getDimSize(2),
            inputType.getDimSize(3)},

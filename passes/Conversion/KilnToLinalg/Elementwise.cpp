@@ -101,10 +101,19 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
                      : (Value)arith::CmpIOp::create(
                            b, loc, arith::CmpIPredicate::ne, x, zero);
   }
-  if (fromFloat && toFloat)
-    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+  if (fromFloat && toFloat) {
+    unsigned fromWidth = from.getIntOrFloatBitWidth();
+    unsigned toWidth = to.getIntOrFloatBitWidth();
+    // Same-width formats (f16 <-> bf16) neither extend nor truncate: go
+    // through f32.
+    if (fromWidth == toWidth) {
+      x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+      fromWidth = 32;
+    }
+    return fromWidth < toWidth
                ? (Value)arith::ExtFOp::create(b, loc, to, x)
                : (Value)arith::TruncFOp::create(b, loc, to, x);
+  }
   if (fromFloat)
     return arith::FPToSIOp::create(b, loc, to, x);
   if (toFloat)
@@ -129,8 +138,6 @@ BINARY(SubOp, arith::SubFOp, arith::SubIOp)
 BINARY(MulOp, arith::MulFOp, arith::MulIOp)
 BINARY(DivOp, arith::DivFOp, arith::DivSIOp)
 BINARY(PowOp, math::PowFOp, math::IPowIOp)
-BINARY(MaxOp, arith::MaximumFOp, arith::MaxSIOp)
-BINARY(MinOp, arith::MinimumFOp, arith::MinSIOp)
 BINARY(AndOp, arith::AndIOp, arith::AndIOp)
 BINARY(OrOp, arith::OrIOp, arith::OrIOp)
 BINARY(XorOp, arith::XOrIOp, arith::XOrIOp)
@@ -166,6 +173,17 @@ FLOAT_UNARY(SinOp, math::SinOp)
 FLOAT_UNARY(CosOp, math::CosOp)
 #undef FLOAT_UNARY
 
+// i1 compares unsigned (false < true); as a signed number true is -1.
+Value scalarBody(MaxOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (a[0].getType().isInteger(1))
+    return arith::MaxUIOp::create(b, loc, a[0], a[1]);
+  return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, loc, a);
+}
+Value scalarBody(MinOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (a[0].getType().isInteger(1))
+    return arith::MinUIOp::create(b, loc, a[0], a[1]);
+  return floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, loc, a);
+}
 Value scalarBody(ModOp, OpBuilder &b, Location loc, ValueRange a) {
   return pythonMod(b, loc, a[0], a[1]);
 }
@@ -177,7 +195,11 @@ Value scalarBody(NegOp, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(AbsOp, OpBuilder &b, Location loc, ValueRange a) {
   if (isFloat(a[0]))
     return math::AbsFOp::create(b, loc, a[0]);
-  return math::AbsIOp::create(b, loc, a[0]);
+  // max(x, 0 - x) rather than math.absi, which convert-math-to-llvm cannot
+  // lower on the n-D vectors that tiling produces.
+  Value negated =
+      arith::SubIOp::create(b, loc, constantLike(b, loc, a[0], 0), a[0]);
+  return arith::MaxSIOp::create(b, loc, a[0], negated);
 }
 Value scalarBody(SignOp, OpBuilder &b, Location loc, ValueRange a) {
   Value zero = constantLike(b, loc, a[0], 0), one = constantLike(b, loc, a[0], 1),

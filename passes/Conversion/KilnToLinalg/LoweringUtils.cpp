@@ -54,7 +54,8 @@ Value kiln::buildFilled(OpBuilder &b, Location loc, RankedTensorType type,
 
 Value kiln::buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
                              RankedTensorType resultType,
-                             ScalarBodyBuilder body) {
+                             ScalarBodyBuilder body,
+                             ArrayRef<OpFoldResult> sizes) {
   int64_t rank = resultType.getRank();
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
@@ -72,7 +73,9 @@ Value kiln::buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
   Value init = buildEmpty(b, loc, resultType,
-                          broadcastResultSizes(b, loc, inputs, resultType));
+                          sizes.empty()
+                              ? broadcastResultSizes(b, loc, inputs, resultType)
+                              : SmallVector<OpFoldResult>(sizes));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
@@ -99,6 +102,16 @@ Value kiln::buildReshape(OpBuilder &b, Location loc, Value input,
   auto inputType = cast<RankedTensorType>(input.getType());
   if (inputType == resultType && inputType.hasStaticShape())
     return input;
+  // An expand_shape group with more than one dynamic size is valid on
+  // tensors, but expand-strided-metadata crashes on its memref form: such
+  // results take a tensor.reshape with the sizes spelled out instead.
+  if (resultType.getNumDynamicDims() > 1) {
+    SmallVector<Value> dims;
+    for (OpFoldResult size : sizes)
+      dims.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+    Value shape = tensor::FromElementsOp::create(b, loc, dims);
+    return tensor::ReshapeOp::create(b, loc, resultType, input, shape);
+  }
   // Collapse to 1-D (or start from a 0-D tensor as-is).
   Value flat = input;
   int64_t count = resultType.hasStaticShape() ? resultType.getNumElements()
@@ -145,6 +158,9 @@ TypedAttr kiln::extremeValue(Type element, bool lowest) {
     return FloatAttr::get(
         floatType, APFloat::getInf(floatType.getFloatSemantics(), lowest));
   unsigned width = element.getIntOrFloatBitWidth();
+  // i1 is a boolean, false < true (as a signed number true is -1).
+  if (width == 1)
+    return IntegerAttr::get(element, lowest ? 0 : 1);
   return IntegerAttr::get(element, lowest ? APInt::getSignedMinValue(width)
                                           : APInt::getSignedMaxValue(width));
 }

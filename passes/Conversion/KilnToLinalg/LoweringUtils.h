@@ -18,9 +18,12 @@ SmallVector<OpFoldResult> broadcastResultSizes(OpBuilder &b, Location loc,
                                                ValueRange inputs,
                                                RankedTensorType resultType);
 
-/// A linalg.generic computing `body` over NumPy-broadcast `inputs`.
+/// A linalg.generic computing `body` over NumPy-broadcast `inputs`. The
+/// result sizes are `sizes` when given, else read from the inputs (which
+/// then need an unbroadcast source for every dynamic result dimension).
 Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
-                       RankedTensorType resultType, ScalarBodyBuilder body);
+                       RankedTensorType resultType, ScalarBodyBuilder body,
+                       ArrayRef<OpFoldResult> sizes = {});
 
 /// tensor.empty of `type` with dynamic sizes taken from `sizes`.
 Value buildEmpty(OpBuilder &b, Location loc, RankedTensorType type,
@@ -39,7 +42,8 @@ Value buildReshape(OpBuilder &b, Location loc, Value input,
 /// A scalar constant of `type` (float or integer) with `value`.
 Value buildScalarConstant(OpBuilder &b, Location loc, Type type, double value);
 
-/// The neutral element of a max (lowest) or min (highest) reduction.
+/// The neutral element of a max (lowest) or min (highest) reduction; i1
+/// orders false before true.
 TypedAttr extremeValue(Type element, bool lowest);
 
 /// Product of `sizes` as an index value.

@@ -79,6 +79,7 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     auto inputType = cast<RankedTensorType>(input.getType());
     Type element = inputType.getElementType();
     bool isFloat = isa<FloatType>(element);
+    bool isBool = element.isInteger(1);
     SmallVector<int64_t> axes =
         reductionAxes(op.getAxes(), inputType.getRank());
     Reduced r = reducedShape(rewriter, loc, input, axes, element);
@@ -115,13 +116,16 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
             result = isFloat ? (Value)arith::MulFOp::create(b, l, x, acc)
                              : (Value)arith::MulIOp::create(b, l, x, acc);
             break;
+          // i1 compares unsigned: false < true (any / all).
           case ReduceKind::Max:
             result = isFloat ? (Value)arith::MaximumFOp::create(b, l, x, acc)
-                             : (Value)arith::MaxSIOp::create(b, l, x, acc);
+                     : isBool ? (Value)arith::MaxUIOp::create(b, l, x, acc)
+                              : (Value)arith::MaxSIOp::create(b, l, x, acc);
             break;
           case ReduceKind::Min:
             result = isFloat ? (Value)arith::MinimumFOp::create(b, l, x, acc)
-                             : (Value)arith::MinSIOp::create(b, l, x, acc);
+                     : isBool ? (Value)arith::MinUIOp::create(b, l, x, acc)
+                              : (Value)arith::MinSIOp::create(b, l, x, acc);
             break;
           }
           linalg::YieldOp::create(b, l, result);
@@ -204,6 +208,11 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
             better = arith::CmpFOp::create(
                 b, l,
                 isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                x, best);
+          else if (element.isInteger(1)) // false < true
+            better = arith::CmpIOp::create(
+                b, l,
+                isMax ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::ult,
                 x, best);
           else
             better = arith::CmpIOp::create(
