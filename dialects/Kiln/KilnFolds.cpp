@@ -288,7 +288,9 @@ KILN_FOLD_FLOAT_UNARY(CeilOp, std::ceil(x))
 KILN_FOLD_FLOAT_UNARY(RoundOp, std::nearbyint(x))
 KILN_FOLD_FLOAT_UNARY(SinOp, std::sin(x))
 KILN_FOLD_FLOAT_UNARY(CosOp, std::cos(x))
-KILN_FOLD_FLOAT_UNARY(SoftplusOp, std::log1p(std::exp(x)))
+// The stable form of the lowering: log1p(exp(x)) is inf for x > ~709.
+KILN_FOLD_FLOAT_UNARY(SoftplusOp,
+                      std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x))))
 KILN_FOLD_FLOAT_UNARY(HardSwishOp,
                       x *std::max(0.0, std::min(1.0, x / 6.0 + 0.5)))
 #undef KILN_FOLD_FLOAT_UNARY
@@ -304,7 +306,10 @@ OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
   if (auto inner = getInput().getDefiningOp<ReluOp>())
     return inner.getResult();
   return foldUnaryFloat(adaptor.getInput(), getType(),
-                        [](double x) { return x > 0 ? x : 0.0; });
+                        // NaN stays NaN, as with arith.maximumf.
+                        [](double x) {
+                          return x > 0 || std::isnan(x) ? x : 0.0;
+                        });
 }
 
 OpFoldResult NotOp::fold(FoldAdaptor) {
