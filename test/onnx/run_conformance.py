@@ -41,6 +41,7 @@ CONSTANT_INPUTS = {
     ("ReduceProd", 1), ("ReduceL1", 1), ("ReduceL2", 1), ("ReduceSumSquare", 1),
     ("ReduceLogSum", 1), ("ReduceLogSumExp", 1),
     ("Clip", 1), ("Clip", 2), ("Range", 0), ("Range", 1), ("Range", 2),
+    ("Resize", 1), ("Resize", 2), ("Resize", 3), ("Upsample", 1),
     ("Split", 1), ("Trilu", 1), ("CumSum", 1), ("Dropout", 1), ("Dropout", 2),
 }
 

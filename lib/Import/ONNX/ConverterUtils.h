@@ -15,6 +15,7 @@ void registerElementwiseConverters(ConverterTable &table);
 void registerTensorConverters(ConverterTable &table);
 void registerNNConverters(ConverterTable &table);
 void registerCompositeConverters(ConverterTable &table);
+void registerResizeConverters(ConverterTable &table);
 
 /// For converters that chain many ops: `must` unwraps a build result and
 /// throws BuildFailed when the build failed (its diagnostic is already

@@ -275,6 +275,7 @@ NodeConverter findConverter(const std::string &opType) {
     registerTensorConverters(t);
     registerNNConverters(t);
     registerCompositeConverters(t);
+    registerResizeConverters(t);
     return t;
   }();
   auto it = table.find(opType);
