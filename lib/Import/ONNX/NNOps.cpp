@@ -109,6 +109,142 @@ LogicalResult convertConv(const onnx::NodeProto &node, ImportContext &c) {
   return defineLowered(node, c, *w, c.build("conv2d", operands, attrs));
 }
 
+/// ConvTranspose as a stride-1 convolution: the input gets (stride - 1)
+/// zeros between its elements and (kernel span - 1 - pad) around it, and the
+/// filter is flipped spatially with its in/out channels swapped per group.
+LogicalResult convertConvTranspose(const onnx::NodeProto &node,
+                                   ImportContext &c) {
+  Value x = input(node, c, 0), filter = input(node, c, 1);
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  if (!filterType.hasStaticShape())
+    return c.error() << "ConvTranspose needs a static filter shape";
+  std::vector<int64_t> kernel = getInts(node, "kernel_shape")
+                                    .value_or(std::vector<int64_t>(
+                                        filterType.getShape().begin() + 2,
+                                        filterType.getShape().end()));
+  // auto_pad and output_shape fix the pads from the output size; turn them
+  // into explicit pads on a copy of the node.
+  onnx::NodeProto explicitNode = node;
+  std::string autoPad = getString(node, "auto_pad", "NOTSET");
+  std::optional<std::vector<int64_t>> outputShape = getInts(node, "output_shape");
+  if (autoPad != "NOTSET" || outputShape) {
+    auto xType = cast<RankedTensorType>(x.getType());
+    size_t spatial = kernel.size();
+    std::vector<int64_t> strides =
+        getInts(node, "strides").value_or(std::vector<int64_t>(spatial, 1));
+    std::vector<int64_t> dilations =
+        getInts(node, "dilations").value_or(std::vector<int64_t>(spatial, 1));
+    std::vector<int64_t> outputPadding = getInts(node, "output_padding")
+                                             .value_or(std::vector<int64_t>(spatial, 0));
+    std::vector<int64_t> pads(2 * spatial, 0);
+    for (size_t i = 0; i < spatial && autoPad != "VALID"; ++i) {
+      int64_t in = xType.getDimSize(2 + i);
+      if (ShapedType::isDynamic(in))
+        return c.error() << "ConvTranspose with auto_pad or output_shape needs "
+                            "static spatial sizes";
+      int64_t out = outputShape ? (*outputShape)[outputShape->size() - spatial + i]
+                                : in * strides[i];
+      int64_t total = strides[i] * (in - 1) + outputPadding[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - out;
+      bool upper = autoPad == "SAME_UPPER";
+      // A negative total grows the output at the end.
+      pads[i] = total < 0 ? 0 : upper ? total / 2 : total - total / 2;
+      pads[i + spatial] = total - pads[i];
+    }
+    for (auto &a : *explicitNode.mutable_attribute())
+      if (a.name() == "auto_pad")
+        a.set_s("NOTSET");
+    onnx::AttributeProto *padsAttr = nullptr;
+    for (auto &a : *explicitNode.mutable_attribute())
+      if (a.name() == "pads")
+        padsAttr = &a;
+    if (!padsAttr) {
+      padsAttr = explicitNode.add_attribute();
+      padsAttr->set_name("pads");
+      padsAttr->set_type(onnx::AttributeProto::INTS);
+    }
+    padsAttr->clear_ints();
+    for (int64_t p : pads)
+      padsAttr->add_ints(p);
+  }
+  FailureOr<Window> w = readWindow(explicitNode, c, x, kernel);
+  if (failed(w))
+    return failure();
+  std::vector<int64_t> outputPadding =
+      getInts(node, "output_padding").value_or(std::vector<int64_t>());
+  if (w->oneDimensional && outputPadding.size() == 1)
+    outputPadding.insert(outputPadding.begin(), 0);
+  outputPadding.resize(2, 0);
+  int64_t groups = getInt(node, "group", 1);
+  return guarded([&] {
+    Value x2d = must(lift(c, *w, x)), f2d = must(lift(c, *w, filter));
+    auto xType = cast<RankedTensorType>(x2d.getType());
+    if (xType.isDynamicDim(2) || xType.isDynamicDim(3)) {
+      c.error() << "ConvTranspose needs static spatial sizes";
+      throw BuildFailed();
+    }
+    int64_t channels = xType.getDimSize(1);
+    int64_t h = xType.getDimSize(2), wd = xType.getDimSize(3);
+    int64_t sh = w->strides[0], sw = w->strides[1];
+    // Zeros between elements: [N,C,H,1,W,1] padded to [N,C,H,sh,W,sw].
+    Value dilated = x2d;
+    if (sh > 1 || sw > 1) {
+      dilated = must(c.build("unsqueeze", {x2d}, {c.ints("axes", {3, 5})}));
+      dilated = must(c.build(
+          "pad", {dilated},
+          {c.ints("pads", {0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1})}));
+      dilated = must(c.build("reshape", {dilated},
+                             {c.ints("shape", {0, channels, h * sh, wd * sw})}));
+      dilated = must(c.build("slice", {dilated},
+                             {c.ints("starts", {0, 0}),
+                              c.ints("ends", {(h - 1) * sh + 1, (wd - 1) * sw + 1}),
+                              c.ints("axes", {2, 3}), c.ints("steps", {1, 1})}));
+    }
+    // Border: (span - 1 - pad) on each side, plus output_padding at the end.
+    std::vector<int64_t> pads(4), crop(4, 0);
+    for (int i = 0; i < 2; ++i) {
+      int64_t span = w->dilations[i] * (w->kernel[i] - 1);
+      int64_t before = span - w->pads[i];
+      int64_t after = span - w->pads[i + 2] + outputPadding[i];
+      pads[i] = std::max<int64_t>(before, 0);
+      pads[i + 2] = std::max<int64_t>(after, 0);
+      crop[i] = std::max<int64_t>(-before, 0);
+      crop[i + 2] = std::max<int64_t>(-after, 0);
+    }
+    if (llvm::any_of(crop, [](int64_t v) { return v > 0; })) {
+      auto t = cast<RankedTensorType>(dilated.getType());
+      dilated = must(c.build(
+          "slice", {dilated},
+          {c.ints("starts", {crop[0], crop[1]}),
+           c.ints("ends", {t.getDimSize(2) - crop[2], t.getDimSize(3) - crop[3]}),
+           c.ints("axes", {2, 3}), c.ints("steps", {1, 1})}));
+    }
+    // Filter [C, F/g, kh, kw] -> [F, C/g, kh, kw], flipped.
+    auto fType = cast<RankedTensorType>(f2d.getType());
+    int64_t inPerGroup = fType.getDimSize(0) / groups;
+    int64_t outPerGroup = fType.getDimSize(1);
+    int64_t kh = fType.getDimSize(2), kw = fType.getDimSize(3);
+    Value f = must(c.build(
+        "reshape", {f2d},
+        {c.ints("shape", {groups, inPerGroup, outPerGroup, kh, kw})}));
+    f = must(c.build("transpose", {f}, {c.ints("perm", {0, 2, 1, 3, 4})}));
+    f = must(c.build("reshape", {f},
+                     {c.ints("shape", {groups * outPerGroup, inPerGroup, kh, kw})}));
+    f = must(c.build("slice", {f},
+                     {c.ints("starts", {-1, -1}),
+                      c.ints("ends", {INT64_MIN, INT64_MIN}),
+                      c.ints("axes", {2, 3}), c.ints("steps", {-1, -1})}));
+    SmallVector<Value> operands = {dilated, f};
+    if (Value bias = input(node, c, 2))
+      operands.push_back(bias);
+    return defineLowered(
+        node, c, *w,
+        c.build("conv2d", operands,
+                {c.ints("pads", pads), c.ints("dilations", w->dilations),
+                 c.i64("groups", groups)}));
+  });
+}
+
 LogicalResult convertPool(const onnx::NodeProto &node, ImportContext &c) {
   Value x = input(node, c, 0);
   if (node.output_size() > 1 && !node.output(1).empty())
@@ -258,6 +394,7 @@ LogicalResult convertSoftmax(const onnx::NodeProto &node, ImportContext &c) {
 
 void registerNNConverters(ConverterTable &table) {
   table["Conv"] = convertConv;
+  table["ConvTranspose"] = convertConvTranspose;
   table["MaxPool"] = convertPool;
   table["AveragePool"] = convertPool;
   table["GlobalAveragePool"] = convertGlobalPool;
