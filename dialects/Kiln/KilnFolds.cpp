@@ -1,5 +1,6 @@
 //===- KilnFolds.cpp - Kiln folders and canonicalization patterns ---------===//
 #include "dialects/Kiln/KilnOps.h"
+#include "dialects/Kiln/ShapeInference.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -470,22 +471,152 @@ void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
   results.add<ComposeTransposes>(context);
 }
 
-OpFoldResult ConcatOp::fold(FoldAdaptor) {
-  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
-    return getInputs()[0];
-  return {};
+/// Folds data movement over small constants: element `index` of the result
+/// is element `source(index)` (a linear index) of `input`.
+static Attribute foldMovement(Attribute input, Type resultType,
+                              function_ref<int64_t(ArrayRef<int64_t>)> source) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(input);
+  if (!dense || !isFoldableResult(resultType))
+    return {};
+  auto type = cast<RankedTensorType>(resultType);
+  auto values = dense.getValues<Attribute>();
+  SmallVector<Attribute> result;
+  SmallVector<int64_t> index(type.getRank(), 0);
+  for (int64_t n = 0, e = type.getNumElements(); n < e; ++n) {
+    int64_t at = source(index);
+    result.push_back(values[dense.isSplat() ? 0 : at]);
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      if (++index[d] < type.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(type, result);
 }
 
-OpFoldResult SliceOp::fold(FoldAdaptor) {
+/// Row-major linear index of `index` in `shape`.
+static int64_t linearIndex(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
+  int64_t linear = 0;
+  for (auto [i, size] : llvm::zip(index, shape))
+    linear = linear * size + i;
+  return linear;
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  if (!isFoldableResult(getType()) ||
+      llvm::any_of(adaptor.getInputs(),
+                   [](Attribute a) { return !isa_and_nonnull<DenseElementsAttr>(a); }))
+    return {};
+  int64_t axis = *normalizeAxis((int64_t)getAxis(), getType().getRank());
+  SmallVector<Attribute> values;
+  SmallVector<int64_t> index(getType().getRank(), 0);
+  for (int64_t n = 0, e = getType().getNumElements(); n < e; ++n) {
+    // Find the input that holds this position along the axis.
+    int64_t offset = index[axis];
+    for (auto [value, attr] : llvm::zip(getInputs(), adaptor.getInputs())) {
+      auto shape = cast<RankedTensorType>(value.getType()).getShape();
+      if (offset >= shape[axis]) {
+        offset -= shape[axis];
+        continue;
+      }
+      SmallVector<int64_t> inner(index);
+      inner[axis] = offset;
+      auto dense = cast<DenseElementsAttr>(attr);
+      values.push_back(
+          dense.getValues<Attribute>()[dense.isSplat() ? 0 : linearIndex(inner, shape)]);
+      break;
+    }
+    for (int64_t d = getType().getRank() - 1; d >= 0; --d) {
+      if (++index[d] < getType().getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(getType(), values);
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   bool unitSteps = llvm::all_of(getSteps(), [](int64_t s) { return s == 1; });
   if (unitSteps && getInput().getType() == getType() &&
       getType().hasStaticShape())
     return getInput();
-  return {};
+  RankedTensorType inputType = getInput().getType();
+  if (!inputType.hasStaticShape())
+    return {};
+  int64_t rank = inputType.getRank();
+  SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
+  for (size_t i = 0; i < getStarts().size(); ++i) {
+    int64_t axis = *normalizeAxis(getAxes().empty() ? (int64_t)i : getAxes()[i], rank);
+    steps[axis] = getSteps().empty() ? 1 : getSteps()[i];
+    starts[axis] = resolveSliceRange(inputType.getDimSize(axis), getStarts()[i],
+                                     getEnds()[i], steps[axis])
+                       .first;
+  }
+  return foldMovement(adaptor.getInput(), getType(), [&](ArrayRef<int64_t> index) {
+    SmallVector<int64_t> source;
+    for (int64_t d = 0; d < rank; ++d)
+      source.push_back(starts[d] + index[d] * steps[d]);
+    return linearIndex(source, inputType.getShape());
+  });
 }
 
-OpFoldResult ExpandOp::fold(FoldAdaptor) {
+OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType() && getType().hasStaticShape())
     return getInput();
-  return {};
+  ArrayRef<int64_t> inputShape = getInput().getType().getShape();
+  if (!getInput().getType().hasStaticShape() || !getType().hasStaticShape())
+    return {};
+  SmallVector<int64_t> sources =
+      broadcastSourceIndices(inputShape, getType().getShape());
+  return foldMovement(adaptor.getInput(), getType(),
+                      [&](ArrayRef<int64_t> index) {
+                        return sources[linearIndex(index, getType().getShape())];
+                      });
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  auto indices = dyn_cast_or_null<DenseElementsAttr>(adaptor.getIndices());
+  RankedTensorType dataType = getData().getType();
+  if (!indices || !dataType.hasStaticShape())
+    return {};
+  int64_t axis = *normalizeAxis((int64_t)getAxis(), dataType.getRank());
+  int64_t q = getIndices().getType().getRank();
+  ArrayRef<int64_t> indexShape = getIndices().getType().getShape();
+  SmallVector<int64_t> positions;
+  for (const APInt &v : indices.getValues<APInt>()) {
+    int64_t i = v.getSExtValue();
+    if (i < 0)
+      i += dataType.getDimSize(axis);
+    if (i < 0 || i >= dataType.getDimSize(axis))
+      return {};
+    positions.push_back(i);
+  }
+  return foldMovement(adaptor.getData(), getType(), [&](ArrayRef<int64_t> index) {
+    SmallVector<int64_t> source(index.take_front(axis));
+    int64_t at = linearIndex(index.slice(axis, q), indexShape);
+    source.push_back(positions[indices.isSplat() ? 0 : at]);
+    llvm::append_range(source, index.drop_front(axis + q));
+    return linearIndex(source, dataType.getShape());
+  });
+}
+
+/// Squeeze, unsqueeze and flatten of a constant: the same elements.
+template <typename OpTy>
+static OpFoldResult foldReshapeOfConstant(OpTy op, Attribute input) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(input);
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!dense || !type.hasStaticShape())
+    return {};
+  return dense.reshape(type);
+}
+OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeOfConstant(*this, adaptor.getInput());
+}
+OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeOfConstant(*this, adaptor.getInput());
+}
+OpFoldResult FlattenOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeOfConstant(*this, adaptor.getInput());
 }

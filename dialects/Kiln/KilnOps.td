@@ -612,6 +612,7 @@ def Kiln_GatherOp : Kiln_InferredOp<"gather", "inferGather"> {
                        DefaultValuedAttr<I64Attr, "0">:$axis);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Kiln_GatherElementsOp : Kiln_InferredOp<"gather_elements", "inferGatherElements"> {
@@ -683,6 +684,7 @@ def Kiln_SqueezeOp : Kiln_InferredOp<"squeeze", "inferSqueeze"> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
   let hasCanonicalizer = 1;
 }
 
@@ -699,6 +701,7 @@ def Kiln_UnsqueezeOp : Kiln_InferredOp<"unsqueeze", "inferUnsqueeze"> {
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$axes);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
   let hasCanonicalizer = 1;
 }
 
@@ -717,6 +720,7 @@ def Kiln_FlattenOp : Kiln_InferredOp<"flatten", "inferFlatten"> {
                        DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
   let hasCanonicalizer = 1;
 }
 

@@ -93,7 +93,7 @@ std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
     args.push_back(desc.data());
   function(args.data());
 
-  std::set<intptr_t> inputBuffers, freed;
+  std::set<intptr_t> inputBuffers, toFree;
   for (const Tensor &t : inputs)
     inputBuffers.insert(reinterpret_cast<intptr_t>(t.data.data()));
   std::vector<Tensor> outputs;
@@ -109,14 +109,16 @@ std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
     if (out.numElements() > 0)
       copyStrided(aligned + desc[2] * elemSize, desc + 3, desc + 3 + rank,
                   rank, elemSize, out.data.data());
-    // Free buffers the compiled code allocated: not inputs, not constants
-    // (MLIR marks those 0xdeadbeef), and each only once.
+    // Buffers the compiled code allocated are freed once every output is
+    // copied (several outputs may share one): not inputs, not constants (MLIR
+    // marks those 0xdeadbeef), and each only once.
     intptr_t allocated = desc[0];
-    if (allocated && allocated != 0xdeadbeef && !inputBuffers.count(allocated) &&
-        freed.insert(allocated).second)
-      std::free(reinterpret_cast<void *>(allocated));
+    if (allocated && allocated != 0xdeadbeef && !inputBuffers.count(allocated))
+      toFree.insert(allocated);
     outputs.push_back(std::move(out));
   }
+  for (intptr_t allocated : toFree)
+    std::free(reinterpret_cast<void *>(allocated));
   return outputs;
 }
 

@@ -73,7 +73,7 @@ def run_model(so, inputs, workdir, tag="run"):
     args = []
     for name, array in inputs.items():
         path = workdir / f"{tag}_in_{name}.npy"
-        np.save(path, np.ascontiguousarray(array))
+        np.save(path, np.array(array, order="C"))
         args += ["--input", f"{name}={path}"]
     outdir = workdir / f"{tag}_out"
     outdir.mkdir(exist_ok=True)

@@ -72,10 +72,14 @@ std::optional<SmallVector<int64_t>> chooseTileSizes(linalg::LinalgOp op,
   if (linalg::isaContractionOpInterface(op)) {
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
-    if (succeeded(dims) && dims->m.size() == 1 && dims->n.size() == 1) {
-      tiles[dims->m.front()] = dividingTile(ranges[dims->m.front()], 8);
-      tiles[dims->n.front()] =
-          dividingTile(ranges[dims->n.front()], 2 * vectorWidth);
+    // Several m or n dimensions (the NCHW im2col contraction has the image
+    // batch among its n dimensions): the register block takes the innermost
+    // of each, the others are tiled by 1.
+    if (succeeded(dims) && !dims->m.empty() && !dims->n.empty()) {
+      unsigned m = *llvm::max_element(dims->m);
+      unsigned n = *llvm::max_element(dims->n);
+      tiles[m] = dividingTile(ranges[m], 8);
+      tiles[n] = dividingTile(ranges[n], 2 * vectorWidth);
       return tiles;
     }
   }

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/APSInt.h"
 
 using namespace mlir;
 
@@ -149,8 +150,17 @@ Value kiln::buildScalarConstant(OpBuilder &b, Location loc, Type type,
                                 double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
-  return arith::ConstantOp::create(b, loc,
-                                   b.getIntegerAttr(type, (int64_t)value));
+  // A value out of the integer type's range saturates (a clip bound of -1000
+  // on i8 is -128) rather than wrapping; for i1, non-zero is true.
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width == 1)
+    return arith::ConstantOp::create(b, loc,
+                                     b.getIntegerAttr(type, value != 0));
+  llvm::APSInt integer(width, /*isUnsigned=*/false);
+  bool isExact;
+  (void)llvm::APFloat(value).convertToInteger(
+      integer, llvm::APFloat::rmTowardZero, &isExact);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, integer));
 }
 
 TypedAttr kiln::extremeValue(Type element, bool lowest) {
