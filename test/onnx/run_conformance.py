@@ -42,7 +42,7 @@ CONSTANT_INPUTS = {
     ("ReduceLogSum", 1), ("ReduceLogSumExp", 1),
     ("Clip", 1), ("Clip", 2), ("Range", 0), ("Range", 1), ("Range", 2),
     ("Resize", 1), ("Resize", 2), ("Resize", 3), ("Upsample", 1),
-    ("Split", 1), ("Trilu", 1), ("CumSum", 1), ("Dropout", 1), ("Dropout", 2),
+    ("OneHot", 1), ("OneHot", 2), ("Split", 1), ("Trilu", 1), ("CumSum", 1), ("Dropout", 1), ("Dropout", 2),
 }
 
 

@@ -396,9 +396,41 @@ LogicalResult convertSoftmaxCrossEntropy(const onnx::NodeProto &node,
   });
 }
 
+/// OneHot: where(unsqueeze(indices, axis) == iota(depth), on, off), with
+/// negative indices counting from `depth`.
+LogicalResult convertOneHot(const onnx::NodeProto &node, ImportContext &c) {
+  Value indices = input(node, c, 0);
+  std::optional<double> depth = c.constantScalar(input(node, c, 1));
+  std::optional<DenseElementsAttr> values = c.constantOf(input(node, c, 2));
+  if (!depth || !values || values->getNumElements() != 2)
+    return c.error() << "OneHot: depth and values must be constants";
+  int64_t rank = rankOf(indices) + 1;
+  int64_t axis = normalized(getInt(node, "axis", -1), rank);
+  Type element = values->getElementType();
+  return guarded([&] {
+    Value asInt = must(castTo(c, indices, c.builder.getI64Type()));
+    Value size = c.scalarConstant(c.builder.getI64Type(), *depth);
+    Value negative = must(c.build(
+        "less", {asInt, c.scalarConstant(c.builder.getI64Type(), 0)}));
+    Value wrapped = must(c.build("where", {negative,
+                                           must(c.build("add", {asInt, size})),
+                                           asInt}));
+    Value expanded = must(c.build("unsqueeze", {wrapped}, {c.ints("axes", {axis})}));
+    Value hot = must(c.build("equal", {expanded, iota(c, rank, axis, (int64_t)*depth,
+                                                      c.builder.getI64Type())}));
+    auto scalarType = RankedTensorType::get({}, element);
+    auto pick = [&](int i) {
+      return c.constant(DenseElementsAttr::get(
+          scalarType, values->getValues<Attribute>()[i]));
+    };
+    return define(node, c, c.build("where", {hot, pick(1), pick(0)}));
+  });
+}
+
 } // namespace
 
 void registerCompositeConverters(ConverterTable &table) {
+  table["OneHot"] = convertOneHot;
   table["GatherElements"] = convertGatherElements;
   table["NegativeLogLikelihoodLoss"] = convertNLLLoss;
   table["SoftmaxCrossEntropyLoss"] = convertSoftmaxCrossEntropy;
