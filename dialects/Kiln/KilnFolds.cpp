@@ -289,6 +289,9 @@ KILN_FOLD_FLOAT_UNARY(CeilOp, std::ceil(x))
 KILN_FOLD_FLOAT_UNARY(RoundOp, std::nearbyint(x))
 KILN_FOLD_FLOAT_UNARY(SinOp, std::sin(x))
 KILN_FOLD_FLOAT_UNARY(CosOp, std::cos(x))
+KILN_FOLD_FLOAT_UNARY(AsinOp, std::asin(x))
+KILN_FOLD_FLOAT_UNARY(AcosOp, std::acos(x))
+KILN_FOLD_FLOAT_UNARY(AtanOp, std::atan(x))
 // The stable form of the lowering: log1p(exp(x)) is inf for x > ~709.
 KILN_FOLD_FLOAT_UNARY(SoftplusOp,
                       std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x))))

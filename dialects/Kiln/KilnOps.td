@@ -198,6 +198,9 @@ def Kiln_CeilOp : Kiln_FloatUnaryOp<"ceil", "ceil(x)">;
 def Kiln_RoundOp : Kiln_FloatUnaryOp<"round", "x rounded to the nearest integer, ties to even">;
 def Kiln_SinOp : Kiln_FloatUnaryOp<"sin", "sin(x)">;
 def Kiln_CosOp : Kiln_FloatUnaryOp<"cos", "cos(x)">;
+def Kiln_AsinOp : Kiln_FloatUnaryOp<"asin", "asin(x)">;
+def Kiln_AcosOp : Kiln_FloatUnaryOp<"acos", "acos(x)">;
+def Kiln_AtanOp : Kiln_FloatUnaryOp<"atan", "atan(x)">;
 def Kiln_SoftplusOp : Kiln_FloatUnaryOp<"softplus", "ln(1 + e^x)">;
 def Kiln_HardSwishOp : Kiln_FloatUnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
 

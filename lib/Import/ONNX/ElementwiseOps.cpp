@@ -19,6 +19,8 @@ const std::map<std::string, std::string> &directOps() {
       {"Floor", "floor"},     {"Ceil", "ceil"},
       {"Round", "round"},     {"Sin", "sin"},
       {"Cos", "cos"},         {"Softplus", "softplus"},
+      {"Asin", "asin"},       {"Acos", "acos"},
+      {"Atan", "atan"},
       {"HardSwish", "hard_swish"}, {"Add", "add"},
       {"Sub", "sub"},         {"Mul", "mul"},
       {"Div", "div"},         {"Equal", "equal"},

@@ -171,6 +171,9 @@ FLOAT_UNARY(CeilOp, math::CeilOp)
 FLOAT_UNARY(RoundOp, math::RoundEvenOp)
 FLOAT_UNARY(SinOp, math::SinOp)
 FLOAT_UNARY(CosOp, math::CosOp)
+FLOAT_UNARY(AsinOp, math::AsinOp)
+FLOAT_UNARY(AcosOp, math::AcosOp)
+FLOAT_UNARY(AtanOp, math::AtanOp)
 #undef FLOAT_UNARY
 
 // i1 compares unsigned (false < true); as a signed number true is -1.
@@ -378,6 +381,8 @@ void kiln::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
       ElementwiseLowering<ErfOp>, ElementwiseLowering<FloorOp>,
       ElementwiseLowering<CeilOp>, ElementwiseLowering<RoundOp>,
       ElementwiseLowering<SinOp>, ElementwiseLowering<CosOp>,
+      ElementwiseLowering<AsinOp>, ElementwiseLowering<AcosOp>,
+      ElementwiseLowering<AtanOp>,
       ElementwiseLowering<NegOp>, ElementwiseLowering<AbsOp>,
       ElementwiseLowering<SignOp>, ElementwiseLowering<ReluOp>,
       ElementwiseLowering<NotOp>, ElementwiseLowering<ReciprocalOp>,

@@ -123,6 +123,9 @@ func.func @compare_logical(%a: tensor<2x3xi32>, %b: tensor<i32>) -> tensor<2x3xi
 // CHECK-NEXT:    kiln.elu %{{.*}} {alpha = 5.000000e-01 : f64} : tensor<2x?xf32>
 // CHECK-NEXT:    kiln.hard_sigmoid %{{.*}} {alpha = 2.500000e-01 : f64, beta = 4.000000e-01 : f64} : tensor<2x?xf32>
 // CHECK-NEXT:    kiln.clip %{{.*}} {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64} : tensor<2x?xf32>
+// CHECK-NEXT:    kiln.asin %{{.*}} : tensor<2x?xf32>
+// CHECK-NEXT:    kiln.acos %{{.*}} : tensor<2x?xf32>
+// CHECK-NEXT:    kiln.atan %{{.*}} : tensor<2x?xf32>
 func.func @unary_float(%x: tensor<2x?xf32>) -> tensor<2x?xf32> {
   %0 = kiln.neg %x : tensor<2x?xf32>
   %1 = kiln.abs %0 : tensor<2x?xf32>
@@ -150,7 +153,10 @@ func.func @unary_float(%x: tensor<2x?xf32>) -> tensor<2x?xf32> {
   %23 = kiln.elu %22 {alpha = 0.5 : f64} : tensor<2x?xf32>
   %24 = kiln.hard_sigmoid %23 {alpha = 0.25 : f64, beta = 0.4 : f64} : tensor<2x?xf32>
   %25 = kiln.clip %24 {min = 0.0 : f64, max = 6.0 : f64} : tensor<2x?xf32>
-  return %25 : tensor<2x?xf32>
+  %26 = kiln.asin %25 : tensor<2x?xf32>
+  %27 = kiln.acos %26 : tensor<2x?xf32>
+  %28 = kiln.atan %27 : tensor<2x?xf32>
+  return %28 : tensor<2x?xf32>
 }
 
 // Unary ops that also accept integers; clip with only one bound.
