@@ -9,7 +9,8 @@ LLVM=/usr/lib/llvm-22
 PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   libomp-22-dev cmake ninja-build ccache libgtest-dev
-  python3-numpy python3-pytest
+  python3-numpy python3-pytest python3-dev pybind11-dev python3-pybind11
+  libonnx-dev libprotobuf-dev python3-onnx python3-torch python3-torchvision
 )
 
 missing=()
@@ -36,3 +37,10 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT="$LLVM/bin/lit"
 fi
 ninja -C "$BUILD"
+
+# Make `import kiln` work from /usr/bin/python3 (the package is assembled in
+# the build tree); skipped when site-packages is not writable.
+PTH=/usr/local/lib/python3.11/dist-packages/kiln.pth
+if [ -w "$(dirname "$PTH")" ] && [ "$(cat "$PTH" 2>/dev/null)" != "$BUILD/python_packages" ]; then
+  echo "$BUILD/python_packages" > "$PTH"
+fi

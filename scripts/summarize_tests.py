@@ -16,7 +16,7 @@ for xml in sorted(results.glob("*.xml")):
             skipped += 1
         else:
             passed += 1
-expected = {"lit", "gtest", "embed", "pytest"}
+expected = {"lit", "gtest", "embed", "onnx", "pytest"}
 for name in sorted(expected - {p.stem for p in results.glob("*.xml")}):
     failed += 1
     print(f"FAILED [{name}] the suite produced no results")

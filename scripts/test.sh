@@ -23,8 +23,18 @@ echo "== embedding example"
 "$PY" "$ROOT/scripts/run_as_junit.py" "$RESULTS/embed.xml" embed-example \
   "$BUILD/bin/kiln-embed-example" "$RESULTS/embed-example.so"
 
+echo "== ONNX conformance (must-pass list)"
+"$PY" "$ROOT/test/onnx/run_conformance.py" --jobs 2 \
+  --check "$ROOT/test/onnx/expected_passing.txt" --junit "$RESULTS/onnx.xml" \
+  --report "$BUILD/onnx-conformance-report.md" | tail -8
+
 echo "== pytest"
-KILN_TOOLS_DIR="$BUILD/bin" "$PY" -m pytest -q "$ROOT/test/e2e" \
+PYTEST_DIRS=()
+for d in e2e python models; do
+  [ -d "$ROOT/test/$d" ] && PYTEST_DIRS+=("$ROOT/test/$d")
+done
+KILN_TOOLS_DIR="$BUILD/bin" KILN_PYTHON_PATH="$BUILD/python_packages" \
+  "$PY" -m pytest -q "${PYTEST_DIRS[@]}" \
   --junitxml="$RESULTS/pytest.xml" -p no:cacheprovider
 
 "$PY" "$ROOT/scripts/summarize_tests.py" "$RESULTS"

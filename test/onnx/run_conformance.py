@@ -188,6 +188,8 @@ def main():
     parser.add_argument("--check", type=pathlib.Path,
                         help="fail if a test listed in this file does not pass")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--junit", type=pathlib.Path,
+                        help="write the --check tests as JUnit XML")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("tests", nargs="*")
     args = parser.parse_args()
@@ -252,6 +254,16 @@ def main():
         for name in regressions:
             print(f"REGRESSION {name}: {results.get(name, ('missing', ''))}")
         status = 1 if regressions else 0
+        if args.junit:
+            from xml.sax.saxutils import escape, quoteattr
+            cases = []
+            for name in expected:
+                category, detail = results.get(name, ("missing", "not run"))
+                failure = ("" if category == "passed" else
+                           f"<failure message={quoteattr(category)}>{escape(detail)}</failure>")
+                cases.append(f'<testcase classname="onnx" name="{name}">{failure}</testcase>')
+            args.junit.write_text('<testsuite name="onnx-conformance">'
+                                  + "".join(cases) + "</testsuite>\n")
     print(f"onnx-conformance: {passed} passed of {total}")
     return status
 
