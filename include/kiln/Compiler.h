@@ -13,6 +13,7 @@
 #include "kiln/Runtime.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kiln {
@@ -37,6 +38,9 @@ enum class OutputKind {
   LinalgMLIR,    ///< IR after the kiln -> linalg stage
   LLVMMLIR,      ///< IR in the LLVM dialect
 };
+
+/// The kind named by "so", "obj", "llvm", "kiln", "linalg" or "llvm-dialect".
+std::optional<OutputKind> parseOutputKind(const std::string &name);
 
 /// Compiles MLIR `source` (text; `sourceName` is used in diagnostics) to
 /// `outputPath`.

@@ -180,6 +180,17 @@ private:
 
 } // namespace
 
+std::optional<OutputKind> kiln::parseOutputKind(const std::string &name) {
+  static const std::pair<const char *, OutputKind> kinds[] = {
+      {"so", OutputKind::SharedLibrary}, {"obj", OutputKind::Object},
+      {"llvm", OutputKind::LLVMIR},      {"kiln", OutputKind::KilnMLIR},
+      {"linalg", OutputKind::LinalgMLIR}, {"llvm-dialect", OutputKind::LLVMMLIR}};
+  for (const auto &[text, kind] : kinds)
+    if (name == text)
+      return kind;
+  return std::nullopt;
+}
+
 void kiln::compileToFile(const std::string &source,
                          const std::string &sourceName,
                          const std::string &outputPath, OutputKind kind,

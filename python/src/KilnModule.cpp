@@ -20,18 +20,8 @@ namespace py = pybind11;
 namespace {
 
 kiln::OutputKind parseKind(const std::string &kind) {
-  if (kind == "so")
-    return kiln::OutputKind::SharedLibrary;
-  if (kind == "obj")
-    return kiln::OutputKind::Object;
-  if (kind == "llvm")
-    return kiln::OutputKind::LLVMIR;
-  if (kind == "kiln")
-    return kiln::OutputKind::KilnMLIR;
-  if (kind == "linalg")
-    return kiln::OutputKind::LinalgMLIR;
-  if (kind == "llvm-dialect")
-    return kiln::OutputKind::LLVMMLIR;
+  if (std::optional<kiln::OutputKind> parsed = kiln::parseOutputKind(kind))
+    return *parsed;
   throw kiln::Error("unknown output kind '" + kind +
                     "' (so, obj, llvm, kiln, linalg, llvm-dialect)");
 }

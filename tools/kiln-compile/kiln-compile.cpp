@@ -51,25 +51,18 @@ static std::optional<kiln::OutputKind> outputKind() {
       return kiln::OutputKind::LLVMMLIR;
     return std::nullopt;
   }
-  if (kind == "so")
-    return kiln::OutputKind::SharedLibrary;
-  if (kind == "obj")
-    return kiln::OutputKind::Object;
-  if (kind == "llvm")
-    return kiln::OutputKind::LLVMIR;
-  if (kind == "kiln")
-    return kiln::OutputKind::KilnMLIR;
-  if (kind == "linalg")
-    return kiln::OutputKind::LinalgMLIR;
-  if (kind == "llvm-dialect")
-    return kiln::OutputKind::LLVMMLIR;
-  return std::nullopt;
+  return kiln::parseOutputKind(kind.str());
 }
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "Kiln model compiler\n");
   std::optional<kiln::OutputKind> kind = outputKind();
+  if (!kind && !emit.empty()) {
+    errs() << "kiln-compile: unknown --emit value '" << emit
+           << "' (so, obj, llvm, kiln, linalg, llvm-dialect)\n";
+    return 1;
+  }
   if (!kind) {
     errs() << "kiln-compile: cannot tell what to write to '" << outputPath
            << "'; use a .so, .o, .ll or .mlir name, or "

@@ -277,6 +277,23 @@ LogicalResult convertDepthSpace(const onnx::NodeProto &node, ImportContext &c) {
   });
 }
 
+} // namespace
+
+Normalized normalizeOverAxes(ImportContext &c, Value x,
+                             const std::vector<int64_t> &axes, double epsilon) {
+  SmallVector<NamedAttribute> reduce = {c.ints("axes", axes),
+                                        c.boolean("keepdims", true)};
+  Value mean = must(c.build("reduce_mean", {x}, reduce));
+  Value centered = must(c.build("sub", {x, mean}));
+  Value variance = must(c.build(
+      "reduce_mean", {must(c.build("mul", {centered, centered}))}, reduce));
+  Value eps = c.scalarConstant(elementOf(x), epsilon);
+  Value invStd = must(c.build("rsqrt", {must(c.build("add", {variance, eps}))}));
+  return {must(c.build("mul", {centered, invStd})), mean, invStd};
+}
+
+namespace {
+
 LogicalResult convertInstanceNorm(const onnx::NodeProto &node, ImportContext &c) {
   Value x = input(node, c, 0);
   int64_t rank = rankOf(x);
@@ -284,15 +301,8 @@ LogicalResult convertInstanceNorm(const onnx::NodeProto &node, ImportContext &c)
   for (int64_t d = 2; d < rank; ++d)
     spatial.push_back(d), channelAxes.push_back(d - 1);
   return guarded([&] {
-    SmallVector<NamedAttribute> reduce = {c.ints("axes", spatial),
-                                          c.boolean("keepdims", true)};
-    Value mean = must(c.build("reduce_mean", {x}, reduce));
-    Value centered = must(c.build("sub", {x, mean}));
-    Value variance = must(c.build(
-        "reduce_mean", {must(c.build("mul", {centered, centered}))}, reduce));
-    Value eps = c.scalarConstant(elementOf(x), getFloat(node, "epsilon", 1e-5f));
-    Value normalizedX = must(c.build(
-        "mul", {centered, must(c.build("rsqrt", {must(c.build("add", {variance, eps}))}))}));
+    Value normalizedX =
+        normalizeOverAxes(c, x, spatial, getFloat(node, "epsilon", 1e-5f)).result;
     Value scale = must(c.build("unsqueeze", {input(node, c, 1)},
                                {c.ints("axes", channelAxes)}));
     Value bias = must(c.build("unsqueeze", {input(node, c, 2)},

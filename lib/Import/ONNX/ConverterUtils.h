@@ -77,6 +77,14 @@ inline mlir::FailureOr<mlir::Value> castTo(ImportContext &c, mlir::Value v,
   return op->getResult(0);
 }
 
+/// (x - mean) * rsqrt(variance + epsilon) over `axes` (kept as 1s); builds
+/// with `must`, so call it inside `guarded`.
+struct Normalized {
+  mlir::Value result, mean, invStdDev;
+};
+Normalized normalizeOverAxes(ImportContext &c, mlir::Value x,
+                             const std::vector<int64_t> &axes, double epsilon);
+
 /// A constant integer operand (axes, shapes, pads...) that ONNX passes as
 /// an input from opset `sinceOpset` on and as attribute `attrName` before.
 std::optional<std::vector<int64_t>>

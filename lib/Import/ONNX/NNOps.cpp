@@ -326,16 +326,10 @@ LogicalResult convertLayerNormWithStatistics(const onnx::NodeProto &node,
   for (int64_t d = axis; d < rank; ++d)
     axes.push_back(d);
   return guarded([&] {
-    SmallVector<NamedAttribute> reduce = {c.ints("axes", axes),
-                                          c.boolean("keepdims", true)};
-    Value mean = must(c.build("reduce_mean", {x}, reduce));
-    Value centered = must(c.build("sub", {x, mean}));
-    Value variance = must(c.build(
-        "reduce_mean", {must(c.build("mul", {centered, centered}))}, reduce));
-    Value eps = c.scalarConstant(elementOf(x), getFloat(node, "epsilon", 1e-5f));
-    Value invStd = must(c.build("rsqrt", {must(c.build("add", {variance, eps}))}));
-    Value y = must(c.build("mul", {must(c.build("mul", {centered, invStd})),
-                                   input(node, c, 1)}));
+    Normalized n =
+        normalizeOverAxes(c, x, axes, getFloat(node, "epsilon", 1e-5f));
+    Value mean = n.mean, invStd = n.invStdDev;
+    Value y = must(c.build("mul", {n.result, input(node, c, 1)}));
     if (Value bias = input(node, c, 2))
       y = must(c.build("add", {y, bias}));
     c.define(node.output(0), y);

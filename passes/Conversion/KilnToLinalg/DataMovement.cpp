@@ -288,6 +288,16 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
   }
 };
 
+/// An index value from a gathered integer, where negative values count from
+/// the end of a dimension of `size`.
+Value indexFrom(OpBuilder &b, Location loc, Value element, Value size) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), element);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
+                                         index(b, loc, 0));
+  return arith::SelectOp::create(b, loc, negative,
+                                 arith::AddIOp::create(b, loc, i, size), i);
+}
+
 struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -321,12 +331,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          // Negative indices count from the end.
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, i, index(b, l, 0));
-          i = arith::SelectOp::create(
-              b, l, negative, arith::AddIOp::create(b, l, i, axisSize), i);
+          Value i = indexFrom(b, l, args[0], axisSize);
           SmallVector<Value> coords;
           for (int64_t d = 0; d < axis; ++d)
             coords.push_back(linalg::IndexOp::create(b, l, d));
@@ -362,11 +367,7 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
         rewriter, loc, type, ValueRange{indices}, ValueRange{init},
         ArrayRef<AffineMap>{identity, identity}, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, i, index(b, l, 0));
-          i = arith::SelectOp::create(
-              b, l, negative, arith::AddIOp::create(b, l, i, axisSize), i);
+          Value i = indexFrom(b, l, args[0], axisSize);
           SmallVector<Value> coords;
           for (int64_t d = 0; d < rank; ++d)
             coords.push_back(d == axis ? i : linalg::IndexOp::create(b, l, d));
