@@ -11,10 +11,19 @@ FailureOr<Value> kiln::buildInferred(OpBuilder &builder, Location loc,
                                      ArrayRef<NamedAttribute> attributes) {
   MLIRContext *ctx = builder.getContext();
   std::string fullName = ("kiln." + name).str();
-  if (!RegisteredOperationName::lookup(fullName, ctx)) {
+  std::optional<RegisteredOperationName> opName =
+      RegisteredOperationName::lookup(fullName, ctx);
+  if (!opName) {
     emitError(loc) << "unknown kiln op '" << fullName << "'";
     return failure();
   }
+  // An attribute of the wrong kind would not make it into the op's
+  // properties, and its verifier or type inference would read nothing.
+  NamedAttrList attrList(attributes);
+  if (failed(opName->verifyInherentAttrs(attrList, [&] {
+        return emitError(loc) << "'" << fullName << "' op ";
+      })))
+    return failure();
   // Build with a placeholder result type, then ask the op for the real one.
   OperationState state(loc, fullName);
   state.addOperands(operands);

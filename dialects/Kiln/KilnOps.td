@@ -12,12 +12,17 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 
 // An op whose result type is computed by a C++ function of the same name in
 // ShapeInference.cpp; `inferFn` receives (location, op name, adaptor, types).
+// The attributes are checked first (present where required, of the right
+// kind): `inferFn` reads them.
 class Kiln_InferredOp<string mnemonic, string inferFn, list<Trait> traits = []>
     : Kiln_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(
         ::mlir::MLIRContext *context, std::optional<::mlir::Location> location,
         Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (::mlir::failed(adaptor.verify(
+              location ? *location : ::mlir::UnknownLoc::get(context))))
+        return ::mlir::failure();
       return ::mlir::kiln::}] # inferFn # [{(location, getOperationName(), adaptor, types);
     }
   }];

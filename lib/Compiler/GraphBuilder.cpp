@@ -126,8 +126,22 @@ int GraphBuilder::addOp(const std::string &op, const std::vector<int> &operands,
   llvm::SmallVector<mlir::Value> values;
   for (int id : operands)
     values.push_back(impl->value(id));
+  // A misspelt attribute would otherwise become a discardable attribute that
+  // nothing reads.
+  std::optional<mlir::RegisteredOperationName> name =
+      mlir::RegisteredOperationName::lookup("kiln." + op, &impl->context);
   llvm::SmallVector<mlir::NamedAttribute> attrs;
   for (const NamedAttributeValue &a : attributes) {
+    if (name && !llvm::is_contained(name->getAttributeNames(),
+                                    b.getStringAttr(a.name))) {
+      std::string known;
+      for (mlir::StringAttr n : name->getAttributeNames())
+        known += (known.empty() ? "" : ", ") + n.str();
+      throw Error("'kiln." + op + "' has no attribute '" + a.name + "' (" +
+                  (known.empty() ? std::string("it takes none")
+                                 : "it takes " + known) +
+                  ")");
+    }
     mlir::Attribute attr = std::visit(
         [&](const auto &v) -> mlir::Attribute {
           using T = std::decay_t<decltype(v)>;

@@ -12,9 +12,12 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_KILNTILEANDVECTORIZE
@@ -142,6 +145,25 @@ struct KilnTileAndVectorizePass
     SmallVector<linalg::Conv2DNchwFchwOp> convs;
     func.walk([&](linalg::Conv2DNchwFchwOp conv) { convs.push_back(conv); });
     for (linalg::Conv2DNchwFchwOp conv : convs) {
+      // The im2col needs static shapes: with a dynamic batch, convolve one
+      // image at a time (the batch tiled by 1 has static slices).
+      if (cast<ShapedType>(conv.getInputs()[0].getType()).isDynamicDim(0)) {
+        SmallVector<int64_t> batchTile(conv.getNumLoops(), 0);
+        batchTile[0] = 1;
+        scf::SCFTilingOptions options;
+        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), batchTile));
+        rewriter.setInsertionPoint(conv);
+        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(conv.getOperation()), options);
+        if (failed(tiled) || tiled->tiledOps.size() != 1)
+          continue;
+        rewriter.replaceOp(conv, tiled->replacements);
+        auto tiledConv =
+            dyn_cast<linalg::Conv2DNchwFchwOp>(tiled->tiledOps.front());
+        if (!tiledConv)
+          continue;
+        conv = tiledConv;
+      }
       rewriter.setInsertionPoint(conv);
       // On success this replaces (and erases) the convolution itself.
       (void)linalg::rewriteInIm2Col(rewriter, conv);
@@ -154,6 +176,19 @@ struct KilnTileAndVectorizePass
     });
     for (linalg::LinalgOp op : ops)
       tileAndVectorize(rewriter, op);
+
+    // Dynamic sizes: each tiled op's result size is a tensor.dim of the
+    // previous op's result (a loop result, a pad, ...). Spell them in terms
+    // of the function arguments, or the subset analyses of later passes
+    // (value bounds, in loop-invariant-subset-hoisting and bufferization)
+    // walk back through every earlier loop nest: ResNet-18 with a dynamic
+    // batch took minutes. Not converging leaves valid IR, so it is no error.
+    RewritePatternSet patterns(&getContext());
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+    scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
+    tensor::EmptyOp::getCanonicalizationPatterns(patterns, &getContext());
+    (void)applyPatternsGreedily(func, std::move(patterns));
   }
 
   void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
