@@ -10,8 +10,9 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 // Op classes
 //===----------------------------------------------------------------------===//
 
-// An op whose result type is computed by a C++ function of the same name in
-// ShapeInference.cpp; `inferFn` receives (location, op name, adaptor, types).
+// An op whose result type is computed by the C++ function `inferFn` in
+// KilnOps.cpp (on the shape rules of ShapeInference.cpp); it receives
+// (location, op name, adaptor, types).
 // The attributes are checked first (present where required, of the right
 // kind): `inferFn` reads them.
 class Kiln_InferredOp<string mnemonic, string inferFn, list<Trait> traits = []>

@@ -840,3 +840,12 @@ func.func @constant_scalar() -> tensor<f32> {
   %0 = "kiln.constant"() {value = 1.0 : f32} : () -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+// A required attribute is missing (checked before inference reads it).
+func.func @reshape_missing_shape(%x: tensor<4xf32>) -> tensor<2x2xf32> {
+  // expected-error@+1 {{'kiln.reshape' op requires attribute 'shape'}}
+  %0 = "kiln.reshape"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
