@@ -121,3 +121,22 @@ def test_onnx_dynamic_batch(tmp_path):
             expected = model(x).numpy()
         assert_matches("resnet18", f"onnx, batch {batch} of a dynamic batch",
                        m(x.numpy()), expected)
+
+
+def test_onnx_dynamic_batch_transformer(tmp_path):
+    """The encoder layer exported with a symbolic batch: its attention
+    reshapes are computed from Shape(x), which the importer follows
+    symbolically; compiled once, run at batch 1 and 3."""
+    model, x, opset = transformer_encoder_layer()
+    path = tmp_path / "transformer_dynamic.onnx"
+    export_onnx(model, x, path, opset,
+                dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+    m = kiln.compile(str(path))
+    assert m.inputs[0]["shape"] == (None, 64, 256)
+    for batch in (1, 3):
+        xb = torch.randn(batch, 64, 256)
+        with torch.no_grad():
+            expected = model(xb).numpy()
+        assert_matches("transformer_encoder_layer",
+                       f"onnx, batch {batch} of a dynamic batch",
+                       m(xb.numpy()), expected)

@@ -13,6 +13,19 @@
 
 namespace kiln::onnx_import {
 
+/// A 1-D shape tensor (or one element of it) that is known only
+/// symbolically: each entry is a constant or dimension `dim` of `of`.
+struct SymbolicShape {
+  struct Entry {
+    int64_t constant = 0;
+    mlir::Value of; // null for a constant (or unknown) entry
+    int64_t dim = 0;
+    bool unknown = false; // computed from a dynamic dimension
+  };
+  std::vector<Entry> entries;
+  bool scalar = false; // a 0-d element rather than a 1-D shape
+};
+
 /// What a converter sees while it imports one node: the values of all names
 /// defined so far, the constants among them, and a builder for kiln ops.
 class ImportContext {
@@ -63,6 +76,10 @@ public:
 
   mlir::InFlightDiagnostic error() { return mlir::emitError(loc); }
 
+  /// Shapes of tensors with dynamic dimensions (from Shape), by name; they
+  /// have no Value and only feed Reshape, through a few shape operators.
+  std::map<std::string, SymbolicShape> shapes;
+
 private:
   std::map<std::string, mlir::Value> values;
 };
@@ -85,6 +102,11 @@ mlir::Type elementType(mlir::MLIRContext *ctx, int32_t onnxType);
 mlir::FailureOr<mlir::DenseElementsAttr>
 tensorToAttr(mlir::MLIRContext *ctx, const onnx::TensorProto &tensor,
              std::string &error);
+
+/// Converts a node that produces or reads a symbolic shape; std::nullopt
+/// when the node has nothing to do with one.
+std::optional<mlir::LogicalResult>
+convertSymbolicShape(const onnx::NodeProto &node, ImportContext &c);
 
 /// Converts one node; its outputs are defined in the context on success.
 using NodeConverter = mlir::LogicalResult (*)(const onnx::NodeProto &,

@@ -140,6 +140,11 @@ OwningOpRef<ModuleOp> importONNX(MLIRContext &context,
 
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     ctx.loc = nodeLocation(&context, node, sourceName, index);
+    if (std::optional<LogicalResult> r = convertSymbolicShape(node, ctx)) {
+      if (failed(*r))
+        return {};
+      continue;
+    }
     for (const std::string &input : node.input())
       if (!input.empty() && !ctx.lookup(input)) {
         ctx.error() << node.op_type() << " node reads '" << input
