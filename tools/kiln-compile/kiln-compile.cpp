@@ -15,27 +15,30 @@
 
 using namespace llvm;
 
+static cl::OptionCategory kilnCategory("kiln-compile options");
+
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<input .mlir or .onnx>"));
+                                      cl::desc("<input .mlir or .onnx>"),
+                                      cl::cat(kilnCategory));
 static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::desc("output file"),
-                                       cl::value_desc("path"));
+                                       cl::value_desc("path"), cl::cat(kilnCategory));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("what to write: so, obj, llvm (.ll), kiln (the imported "
                   "kiln IR), linalg (IR after the kiln -> linalg stage), "
                   "llvm-dialect; default from the output extension"),
-         cl::init(""));
+         cl::init(""), cl::cat(kilnCategory));
 static cl::opt<std::string> target("target", cl::desc("target (cpu)"),
-                                   cl::init("cpu"));
+                                   cl::init("cpu"), cl::cat(kilnCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("optimization level 0-3"),
-                                  cl::Prefix, cl::init(3));
+                                  cl::Prefix, cl::init(3), cl::cat(kilnCategory));
 static cl::opt<int> vectorWidth(
     "vector-width", cl::desc("f32 lanes per vector (0: the host's)"),
-    cl::init(0));
+    cl::init(0), cl::cat(kilnCategory));
 static cl::opt<bool> printIRAfterAll(
     "mlir-print-ir-after-all", cl::desc("print the IR after every pass"),
-    cl::init(false));
+    cl::init(false), cl::cat(kilnCategory));
 
 static std::optional<kiln::OutputKind> outputKind() {
   StringRef kind = emit;
@@ -56,6 +59,7 @@ static std::optional<kiln::OutputKind> outputKind() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(kilnCategory);
   cl::ParseCommandLineOptions(argc, argv, "Kiln model compiler\n");
   std::optional<kiln::OutputKind> kind = outputKind();
   if (!kind && !emit.empty()) {
