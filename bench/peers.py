@@ -86,7 +86,9 @@ def ensure_ort():
             return "npm install onnxruntime-node failed: " + r.stderr[-300:]
     r = subprocess.run(["node", "-e", "require('onnxruntime-node')"],
                        cwd=NODE_DIR, capture_output=True, text=True)
-    return r.stderr.strip()[-300:] or None if r.returncode else None
+    if r.returncode:
+        return "onnxruntime-node does not load: " + r.stderr.strip()[-300:]
+    return None
 
 
 def ort_time(model_path, inputs, threads, runs):

@@ -29,11 +29,11 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
 void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                      const CPUPipelineOptions &options) {
   if (options.optLevel > 0)
-    addPipeline(pm,
-                llvm::formatv("func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
-                              "canonicalize,cse,loop-invariant-subset-hoisting",
-                              (int64_t)options.vectorWidth)
-                    .str());
+    addPipeline(pm, llvm::formatv(
+                        "func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
+                        "canonicalize,cse,loop-invariant-subset-hoisting",
+                        (int64_t)options.vectorWidth)
+                        .str());
   addPipeline(
       pm,
       "one-shot-bufferize{bufferize-function-boundaries "

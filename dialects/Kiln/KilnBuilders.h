@@ -10,8 +10,8 @@ namespace mlir::kiln {
 /// attributes. Unlike the ODS builders, which abort when inference fails,
 /// this reports the op's diagnostic at `loc` and returns failure, so
 /// importers can turn bad models into clear errors.
-FailureOr<Value> buildInferred(OpBuilder &builder, Location loc,
-                               StringRef name, ValueRange operands,
+FailureOr<Value> buildInferred(OpBuilder &builder, Location loc, StringRef name,
+                               ValueRange operands,
                                ArrayRef<NamedAttribute> attributes);
 
 } // namespace mlir::kiln

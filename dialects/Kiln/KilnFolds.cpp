@@ -46,9 +46,7 @@ static SmallVector<int64_t> broadcastSourceIndices(ArrayRef<int64_t> operand,
   return indices;
 }
 
-static double toDouble(const APFloat &value) {
-  return value.convertToDouble();
-}
+static double toDouble(const APFloat &value) { return value.convertToDouble(); }
 static APFloat fromDouble(double value, Type element) {
   APFloat result(value);
   bool lostInfo;
@@ -59,8 +57,7 @@ static APFloat fromDouble(double value, Type element) {
 static double floatAt(DenseElementsAttr attr, int64_t index) {
   APFloat value = attr.getValues<APFloat>()[index];
   bool lostInfo;
-  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                &lostInfo);
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lostInfo);
   return toDouble(value);
 }
 
@@ -103,12 +100,12 @@ static Attribute foldBinaryConstants(Attribute lhsAttr, Attribute rhsAttr,
     auto rhsValues = rhs.getValues<APInt>();
     SmallVector<APInt> values;
     for (size_t i = 0; i < lhsIndex.size(); ++i) {
-      std::optional<int64_t> v =
-          intFn(lhsValues[lhsIndex[i]].getSExtValue(),
-                rhsValues[rhsIndex[i]].getSExtValue());
+      std::optional<int64_t> v = intFn(lhsValues[lhsIndex[i]].getSExtValue(),
+                                       rhsValues[rhsIndex[i]].getSExtValue());
       if (!v)
         return {};
-      values.push_back(APInt(width, *v, /*isSigned=*/true, /*implicitTrunc=*/true));
+      values.push_back(
+          APInt(width, *v, /*isSigned=*/true, /*implicitTrunc=*/true));
     }
     return DenseElementsAttr::get(type, values);
   }
@@ -262,9 +259,8 @@ static Attribute foldUnaryFloat(Attribute input, Type resultType,
   auto type = cast<RankedTensorType>(resultType);
   SmallVector<APFloat> values;
   for (int64_t i = 0, e = type.getNumElements(); i < e; ++i)
-    values.push_back(
-        fromDouble(fn(floatAt(dense, dense.isSplat() ? 0 : i)),
-                   type.getElementType()));
+    values.push_back(fromDouble(fn(floatAt(dense, dense.isSplat() ? 0 : i)),
+                                type.getElementType()));
   return DenseElementsAttr::get(type, values);
 }
 
@@ -309,11 +305,10 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
 OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
   if (auto inner = getInput().getDefiningOp<ReluOp>())
     return inner.getResult();
-  return foldUnaryFloat(adaptor.getInput(), getType(),
-                        // NaN stays NaN, as with arith.maximumf.
-                        [](double x) {
-                          return x > 0 || std::isnan(x) ? x : 0.0;
-                        });
+  return foldUnaryFloat(
+      adaptor.getInput(), getType(),
+      // NaN stays NaN, as with arith.maximumf.
+      [](double x) { return x > 0 || std::isnan(x) ? x : 0.0; });
 }
 
 OpFoldResult NotOp::fold(FoldAdaptor) {
@@ -336,8 +331,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     SmallVector<APFloat> values;
     for (int64_t i = 0; i < count; ++i) {
       // i1 is unsigned (true is 1), as in the uitofp of the lowering.
-      APInt raw = isa<FloatType>(from) ? APInt()
-                                       : dense.getValues<APInt>()[at(i)];
+      APInt raw =
+          isa<FloatType>(from) ? APInt() : dense.getValues<APInt>()[at(i)];
       double v = isa<FloatType>(from) ? floatAt(dense, at(i))
                  : from.isInteger(1)  ? (double)raw.getZExtValue()
                                       : (double)raw.getSExtValue();
@@ -384,7 +379,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
 /// The `shape` attribute of a kiln.reshape that produces `type`, when it has
 /// at most one dynamic dimension (which becomes -1) and no size 0 (which the
 /// attribute would read as "copy the input dimension").
-static std::optional<SmallVector<int64_t>> reshapeTargetFor(RankedTensorType type) {
+static std::optional<SmallVector<int64_t>>
+reshapeTargetFor(RankedTensorType type) {
   if (type.getNumDynamicDims() > 1 || llvm::is_contained(type.getShape(), 0))
     return std::nullopt;
   SmallVector<int64_t> shape(type.getShape());
@@ -406,8 +402,7 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 namespace {
 /// A reshape, squeeze, unsqueeze or flatten of a reshape becomes one reshape
 /// of the original input, and the last three become a reshape on their own.
-template <typename OpTy>
-struct ToReshape : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ToReshape : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -462,8 +457,8 @@ struct ComposeTransposes : OpRewritePattern<TransposeOp> {
     SmallVector<int64_t> perm;
     for (int64_t p : op.getPerm())
       perm.push_back(inner.getPerm()[p]);
-    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(),
-                                             inner.getInput(), perm);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), inner.getInput(),
+                                             perm);
     return success();
   }
 };
@@ -509,8 +504,9 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
     return getInputs()[0];
   if (!isFoldableResult(getType()) ||
-      llvm::any_of(adaptor.getInputs(),
-                   [](Attribute a) { return !isa_and_nonnull<DenseElementsAttr>(a); }))
+      llvm::any_of(adaptor.getInputs(), [](Attribute a) {
+        return !isa_and_nonnull<DenseElementsAttr>(a);
+      }))
     return {};
   int64_t axis = *normalizeAxis((int64_t)getAxis(), getType().getRank());
   SmallVector<Attribute> values;
@@ -528,7 +524,8 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
       inner[axis] = offset;
       auto dense = cast<DenseElementsAttr>(attr);
       values.push_back(
-          dense.getValues<Attribute>()[dense.isSplat() ? 0 : linearIndex(inner, shape)]);
+          dense.getValues<
+              Attribute>()[dense.isSplat() ? 0 : linearIndex(inner, shape)]);
       break;
     }
     for (int64_t d = getType().getRank() - 1; d >= 0; --d) {
@@ -551,18 +548,20 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   int64_t rank = inputType.getRank();
   SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
   for (size_t i = 0; i < getStarts().size(); ++i) {
-    int64_t axis = *normalizeAxis(getAxes().empty() ? (int64_t)i : getAxes()[i], rank);
+    int64_t axis =
+        *normalizeAxis(getAxes().empty() ? (int64_t)i : getAxes()[i], rank);
     steps[axis] = getSteps().empty() ? 1 : getSteps()[i];
     starts[axis] = resolveSliceRange(inputType.getDimSize(axis), getStarts()[i],
                                      getEnds()[i], steps[axis])
                        .first;
   }
-  return foldMovement(adaptor.getInput(), getType(), [&](ArrayRef<int64_t> index) {
-    SmallVector<int64_t> source;
-    for (int64_t d = 0; d < rank; ++d)
-      source.push_back(starts[d] + index[d] * steps[d]);
-    return linearIndex(source, inputType.getShape());
-  });
+  return foldMovement(adaptor.getInput(), getType(),
+                      [&](ArrayRef<int64_t> index) {
+                        SmallVector<int64_t> source;
+                        for (int64_t d = 0; d < rank; ++d)
+                          source.push_back(starts[d] + index[d] * steps[d]);
+                        return linearIndex(source, inputType.getShape());
+                      });
 }
 
 OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
@@ -573,10 +572,10 @@ OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
     return {};
   SmallVector<int64_t> sources =
       broadcastSourceIndices(inputShape, getType().getShape());
-  return foldMovement(adaptor.getInput(), getType(),
-                      [&](ArrayRef<int64_t> index) {
-                        return sources[linearIndex(index, getType().getShape())];
-                      });
+  return foldMovement(
+      adaptor.getInput(), getType(), [&](ArrayRef<int64_t> index) {
+        return sources[linearIndex(index, getType().getShape())];
+      });
 }
 
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
@@ -596,13 +595,14 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
       return {};
     positions.push_back(i);
   }
-  return foldMovement(adaptor.getData(), getType(), [&](ArrayRef<int64_t> index) {
-    SmallVector<int64_t> source(index.take_front(axis));
-    int64_t at = linearIndex(index.slice(axis, q), indexShape);
-    source.push_back(positions[indices.isSplat() ? 0 : at]);
-    llvm::append_range(source, index.drop_front(axis + q));
-    return linearIndex(source, dataType.getShape());
-  });
+  return foldMovement(
+      adaptor.getData(), getType(), [&](ArrayRef<int64_t> index) {
+        SmallVector<int64_t> source(index.take_front(axis));
+        int64_t at = linearIndex(index.slice(axis, q), indexShape);
+        source.push_back(positions[indices.isSplat() ? 0 : at]);
+        llvm::append_range(source, index.drop_front(axis + q));
+        return linearIndex(source, dataType.getShape());
+      });
 }
 
 /// Squeeze, unsqueeze and flatten of a constant: the same elements.

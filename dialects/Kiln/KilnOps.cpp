@@ -45,10 +45,10 @@ LogicalResult inferBroadcast(std::optional<Location> loc, StringRef opName,
                             toString(type.getElementType()));
     SmallVector<int64_t> next;
     if (failed(broadcastShapes(shape, type.getShape(), next)))
-      return inferError(loc, opName,
-                        "operand shapes are not broadcast-compatible: " +
-                            formatShape(shape) + " and " +
-                            formatShape(type.getShape()));
+      return inferError(
+          loc, opName,
+          "operand shapes are not broadcast-compatible: " + formatShape(shape) +
+              " and " + formatShape(type.getShape()));
     shape = next;
   }
   types.push_back(
@@ -82,12 +82,12 @@ FailureOr<SmallVector<int64_t>> normalizeAxes(std::optional<Location> loc,
 }
 
 LogicalResult checkSizes(std::optional<Location> loc, StringRef opName,
-                         StringRef name, ArrayRef<int64_t> values,
-                         size_t count, int64_t minimum) {
+                         StringRef name, ArrayRef<int64_t> values, size_t count,
+                         int64_t minimum) {
   if (values.size() != count)
     return inferError(loc, opName,
-                      "'" + name + "' needs " + Twine(count) +
-                          " values, got " + Twine(values.size()));
+                      "'" + name + "' needs " + Twine(count) + " values, got " +
+                          Twine(values.size()));
   for (int64_t v : values)
     if (v < minimum)
       return inferError(loc, opName,
@@ -113,8 +113,8 @@ LogicalResult inferArithBinary(std::optional<Location> loc, StringRef opName,
 }
 
 template <typename Adaptor>
-LogicalResult inferCompareBinary(std::optional<Location> loc,
-                                 StringRef opName, Adaptor adaptor,
+LogicalResult inferCompareBinary(std::optional<Location> loc, StringRef opName,
+                                 Adaptor adaptor,
                                  SmallVectorImpl<Type> &types) {
   Type i1 = IntegerType::get(adaptor.getLhs().getContext(), 1);
   return inferBroadcast(loc, opName, adaptor.getOperands(), i1, types);
@@ -125,19 +125,18 @@ LogicalResult inferWhere(std::optional<Location> loc, StringRef opName,
                          SmallVectorImpl<Type> &types) {
   SmallVector<Type> branch;
   if (failed(inferBroadcast(loc, opName,
-                            {adaptor.getOnTrue(), adaptor.getOnFalse()},
-                            Type(), branch)))
+                            {adaptor.getOnTrue(), adaptor.getOnFalse()}, Type(),
+                            branch)))
     return failure();
   auto branchType = cast<RankedTensorType>(branch.front());
   SmallVector<int64_t> shape;
   if (failed(broadcastShapes(rankedType(adaptor.getCondition()).getShape(),
                              branchType.getShape(), shape)))
-    return inferError(loc, opName,
-                      "condition shape " +
-                          formatShape(rankedType(adaptor.getCondition())
-                                          .getShape()) +
-                          " does not broadcast with " +
-                          formatShape(branchType.getShape()));
+    return inferError(
+        loc, opName,
+        "condition shape " +
+            formatShape(rankedType(adaptor.getCondition()).getShape()) +
+            " does not broadcast with " + formatShape(branchType.getShape()));
   types.push_back(RankedTensorType::get(shape, branchType.getElementType()));
   return success();
 }
@@ -157,11 +156,11 @@ LogicalResult inferMatmul(std::optional<Location> loc, StringRef opName,
   int64_t k1 = lhs.getShape().back();
   int64_t k2 = rhs.getShape()[rhs.getRank() - 2];
   if (staticMismatch(k1, k2))
-    return inferError(loc, opName,
-                      "contraction dimensions differ: lhs " +
-                          formatShape(lhs.getShape()) + " has K = " +
-                          Twine(k1) + ", rhs " + formatShape(rhs.getShape()) +
-                          " has K = " + Twine(k2));
+    return inferError(
+        loc, opName,
+        "contraction dimensions differ: lhs " + formatShape(lhs.getShape()) +
+            " has K = " + Twine(k1) + ", rhs " + formatShape(rhs.getShape()) +
+            " has K = " + Twine(k2));
   SmallVector<int64_t> batch;
   if (failed(broadcastShapes(lhs.getShape().drop_back(2),
                              rhs.getShape().drop_back(2), batch)))
@@ -275,21 +274,19 @@ LogicalResult inferConv2D(std::optional<Location> loc, StringRef opName,
                           " is not divisible by groups " + Twine(groups));
   if (!ShapedType::isDynamic(channels) &&
       filter.getDimSize(1) * groups != channels)
-    return inferError(loc, opName,
-                      "input has " + Twine(channels) +
-                          " channels but filter expects " +
-                          Twine(filter.getDimSize(1)) + " x " +
-                          Twine(groups) + " groups");
+    return inferError(
+        loc, opName,
+        "input has " + Twine(channels) + " channels but filter expects " +
+            Twine(filter.getDimSize(1)) + " x " + Twine(groups) + " groups");
   if (Value bias = adaptor.getBias()) {
     RankedTensorType biasType = rankedType(bias);
     if (biasType.getRank() != 1 ||
         staticMismatch(biasType.getDimSize(0), features) ||
         biasType.getElementType() != input.getElementType())
-      return inferError(loc, opName,
-                        "bias must be 1-D of size " + Twine(features) +
-                            " and element type " +
-                            toString(input.getElementType()) + ", got " +
-                            toString(biasType));
+      return inferError(
+          loc, opName,
+          "bias must be 1-D of size " + Twine(features) + " and element type " +
+              toString(input.getElementType()) + ", got " + toString(biasType));
   }
   SmallVector<int64_t> shape = {input.getDimSize(0), features};
   if (failed(inferWindow(loc, opName, input, filter.getShape().drop_front(2),
@@ -361,7 +358,8 @@ template <typename Adaptor>
 LogicalResult inferArgReduce(std::optional<Location> loc, StringRef opName,
                              Adaptor adaptor, SmallVectorImpl<Type> &types) {
   RankedTensorType input = rankedType(adaptor.getInput());
-  auto axes = normalizeAxes(loc, opName, {(int64_t)adaptor.getAxis()}, input.getRank());
+  auto axes =
+      normalizeAxes(loc, opName, {(int64_t)adaptor.getAxis()}, input.getRank());
   if (failed(axes))
     return failure();
   SmallVector<int64_t> shape(input.getShape());
@@ -369,8 +367,8 @@ LogicalResult inferArgReduce(std::optional<Location> loc, StringRef opName,
     shape[axes->front()] = 1;
   else
     shape.erase(shape.begin() + axes->front());
-  types.push_back(RankedTensorType::get(
-      shape, IntegerType::get(input.getContext(), 64)));
+  types.push_back(
+      RankedTensorType::get(shape, IntegerType::get(input.getContext(), 64)));
   return success();
 }
 
@@ -412,7 +410,8 @@ LogicalResult inferConcat(std::optional<Location> loc, StringRef opName,
   if (adaptor.getInputs().empty())
     return inferError(loc, opName, "needs at least one input");
   RankedTensorType first = rankedType(adaptor.getInputs().front());
-  std::optional<int64_t> axis = normalizeAxis((int64_t)adaptor.getAxis(), first.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis((int64_t)adaptor.getAxis(), first.getRank());
   if (!axis)
     return inferError(loc, opName,
                       "axis " + Twine((int64_t)adaptor.getAxis()) +
@@ -433,15 +432,15 @@ LogicalResult inferConcat(std::optional<Location> loc, StringRef opName,
     for (int64_t d = 0; d < type.getRank(); ++d) {
       int64_t size = type.getDimSize(d);
       if (d == *axis) {
-        shape[d] = ShapedType::isDynamic(shape[d]) ||
-                           ShapedType::isDynamic(size)
-                       ? ShapedType::kDynamic
-                       : shape[d] + size;
+        shape[d] =
+            ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)
+                ? ShapedType::kDynamic
+                : shape[d] + size;
       } else if (staticMismatch(shape[d], size)) {
         return inferError(loc, opName,
-                          "input " + Twine(index) + " has size " +
-                              Twine(size) + " in dimension " + Twine(d) +
-                              ", expected " + Twine(shape[d]));
+                          "input " + Twine(index) + " has size " + Twine(size) +
+                              " in dimension " + Twine(d) + ", expected " +
+                              Twine(shape[d]));
       } else if (ShapedType::isDynamic(shape[d])) {
         shape[d] = size;
       }
@@ -493,7 +492,8 @@ LogicalResult inferGather(std::optional<Location> loc, StringRef opName,
                           SmallVectorImpl<Type> &types) {
   RankedTensorType data = rankedType(adaptor.getData());
   RankedTensorType indices = rankedType(adaptor.getIndices());
-  std::optional<int64_t> axis = normalizeAxis((int64_t)adaptor.getAxis(), data.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis((int64_t)adaptor.getAxis(), data.getRank());
   if (!axis)
     return inferError(loc, opName,
                       "axis " + Twine((int64_t)adaptor.getAxis()) +
@@ -505,8 +505,7 @@ LogicalResult inferGather(std::optional<Location> loc, StringRef opName,
   return success();
 }
 
-LogicalResult inferGatherElements(std::optional<Location> loc,
-                                  StringRef opName,
+LogicalResult inferGatherElements(std::optional<Location> loc, StringRef opName,
                                   GatherElementsOp::Adaptor adaptor,
                                   SmallVectorImpl<Type> &types) {
   RankedTensorType data = rankedType(adaptor.getData());
@@ -644,10 +643,10 @@ LogicalResult inferFlatten(std::optional<Location> loc, StringRef opName,
     }
     return p;
   };
-  types.push_back(RankedTensorType::get(
-      {product(input.getShape().take_front(axis)),
-       product(input.getShape().drop_front(axis))},
-      input.getElementType()));
+  types.push_back(
+      RankedTensorType::get({product(input.getShape().take_front(axis)),
+                             product(input.getShape().drop_front(axis))},
+                            input.getElementType()));
   return success();
 }
 
@@ -681,9 +680,9 @@ LogicalResult GeluOp::verify() {
 LogicalResult ClipOp::verify() {
   if (getMin() && getMax() &&
       getMin()->convertToDouble() > getMax()->convertToDouble())
-    return emitOpError("min ") << getMin()->convertToDouble()
-                               << " is greater than max "
-                               << getMax()->convertToDouble();
+    return emitOpError("min ")
+           << getMin()->convertToDouble() << " is greater than max "
+           << getMax()->convertToDouble();
   return success();
 }
 
@@ -710,10 +709,12 @@ LogicalResult BatchNormOp::verify() {
 
 LogicalResult LayerNormOp::verify() {
   RankedTensorType input = getInput().getType();
-  std::optional<int64_t> axis = normalizeAxis((int64_t)getAxis(), input.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis((int64_t)getAxis(), input.getRank());
   if (!axis)
-    return emitOpError("axis ") << (int64_t)getAxis() << " is out of range for rank "
-                                << input.getRank();
+    return emitOpError("axis ")
+           << (int64_t)getAxis() << " is out of range for rank "
+           << input.getRank();
   ArrayRef<int64_t> normalized = input.getShape().drop_front(*axis);
   for (Value param : {getScale(), getBias()}) {
     if (!param)

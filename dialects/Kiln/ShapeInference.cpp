@@ -54,9 +54,8 @@ std::optional<int64_t> kiln::normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-std::optional<int64_t> kiln::windowOutputSize(int64_t inputSize,
-                                              int64_t kernel, int64_t stride,
-                                              int64_t dilation,
+std::optional<int64_t> kiln::windowOutputSize(int64_t inputSize, int64_t kernel,
+                                              int64_t stride, int64_t dilation,
                                               int64_t padBefore,
                                               int64_t padAfter) {
   if (isDynamic(inputSize))
@@ -68,9 +67,9 @@ std::optional<int64_t> kiln::windowOutputSize(int64_t inputSize,
   return (padded - span) / stride + 1;
 }
 
-FailureOr<SmallVector<int64_t>>
-kiln::resolveReshape(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
-                     std::string &error) {
+FailureOr<SmallVector<int64_t>> kiln::resolveReshape(ArrayRef<int64_t> input,
+                                                     ArrayRef<int64_t> target,
+                                                     std::string &error) {
   llvm::raw_string_ostream os(error);
   SmallVector<int64_t> result;
   // Input dimensions not copied by a 0 entry: their product is what the
@@ -125,9 +124,9 @@ kiln::resolveReshape(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
     }
     result[inferredIndex] = remaining / known;
   } else if (remaining != known) {
-    os << "cannot reshape tensor<" << formatShape(input) << "> ("
-       << remaining << " elements outside copied dimensions) into "
-       << formatShape(result) << " (" << known << ")";
+    os << "cannot reshape tensor<" << formatShape(input) << "> (" << remaining
+       << " elements outside copied dimensions) into " << formatShape(result)
+       << " (" << known << ")";
     return failure();
   }
   return result;

@@ -30,8 +30,8 @@ int main(int argc, char **argv) {
     x.as<float>()[i] = 0.25f * i - 1.0f;
 
   // Reference: softmax(x @ w) row by row.
-  const float w[4][4] = {{1, 0, 0, .5f}, {0, 1, 0, .5f}, {0, 0, 1, .5f},
-                         {.5f, .5f, .5f, 1}};
+  const float w[4][4] = {
+      {1, 0, 0, .5f}, {0, 1, 0, .5f}, {0, 0, 1, .5f}, {.5f, .5f, .5f, 1}};
   float expected[3][4];
   for (int r = 0; r < 3; ++r) {
     float logits[4], maxLogit = -INFINITY, sum = 0;
@@ -57,8 +57,8 @@ int main(int argc, char **argv) {
       for (int i = 0; i < 12; ++i) {
         float got = probs.as<float>()[i], want = expected[i / 4][i % 4];
         if (std::fabs(got - want) > 1e-5f) {
-          std::fprintf(stderr, "mismatch at %d: got %f, expected %f\n", i,
-                       got, want);
+          std::fprintf(stderr, "mismatch at %d: got %f, expected %f\n", i, got,
+                       want);
           return 1;
         }
       }

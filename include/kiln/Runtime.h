@@ -25,7 +25,17 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-enum class DType { Float32, Float64, Float16, Bool, Int8, Int16, Int32, Int64, UInt8 };
+enum class DType {
+  Float32,
+  Float64,
+  Float16,
+  Bool,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  UInt8
+};
 
 /// NumPy's name ("float32", "int64", "bool", ...).
 const char *dtypeName(DType dtype);

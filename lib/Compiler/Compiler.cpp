@@ -21,9 +21,9 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/FileUtilities.h"
 
 #include <mutex>
 
@@ -43,8 +43,9 @@ void registerPassesOnce() {
 /// diagnostics collected as "file:line:col: error: ..." text.
 class Session {
 public:
-  Session() : context(makeRegistry()), stream(diagnostics),
-              handler(sourceMgr, &context, stream) {
+  Session()
+      : context(makeRegistry()), stream(diagnostics),
+        handler(sourceMgr, &context, stream) {
     registerPassesOnce();
   }
 
@@ -73,8 +74,7 @@ public:
   void lower(mlir::ModuleOp module, OutputKind kind,
              const CompileOptions &options) {
     if (options.target != "cpu")
-      throw Error("unknown target '" + options.target +
-                  "' (supported: cpu)");
+      throw Error("unknown target '" + options.target + "' (supported: cpu)");
     mlir::PassManager pm(&context, "builtin.module");
     if (options.printIRAfterAll) {
       context.disableMultithreading();
@@ -119,7 +119,8 @@ private:
   mlir::SourceMgrDiagnosticHandler handler;
 };
 
-void writeText(const std::string &path, llvm::function_ref<void(llvm::raw_ostream &)> write) {
+void writeText(const std::string &path,
+               llvm::function_ref<void(llvm::raw_ostream &)> write) {
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec);
   if (ec)
@@ -142,13 +143,13 @@ public:
       throw Error("the module has no kiln.metadata after lowering");
     setMetadata(metadata.str());
     machine = createHostTargetMachine(options.optLevel);
-    transformer = mlir::makeOptimizingTransformer(options.optLevel, 0,
-                                                  machine.get());
+    transformer =
+        mlir::makeOptimizingTransformer(options.optLevel, 0, machine.get());
     mlir::ExecutionEngineOptions engineOptions;
     engineOptions.transformer = transformer;
     engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-    runnerUtils = std::string(KILN_LLVM_LIBRARY_DIR) +
-                  "/libmlir_c_runner_utils.so";
+    runnerUtils =
+        std::string(KILN_LLVM_LIBRARY_DIR) + "/libmlir_c_runner_utils.so";
     runnerUtilsRef = runnerUtils;
     engineOptions.sharedLibPaths = runnerUtilsRef;
     auto created = mlir::ExecutionEngine::create(
@@ -182,9 +183,12 @@ private:
 
 std::optional<OutputKind> kiln::parseOutputKind(const std::string &name) {
   static const std::pair<const char *, OutputKind> kinds[] = {
-      {"so", OutputKind::SharedLibrary}, {"obj", OutputKind::Object},
-      {"llvm", OutputKind::LLVMIR},      {"kiln", OutputKind::KilnMLIR},
-      {"linalg", OutputKind::LinalgMLIR}, {"llvm-dialect", OutputKind::LLVMMLIR}};
+      {"so", OutputKind::SharedLibrary},
+      {"obj", OutputKind::Object},
+      {"llvm", OutputKind::LLVMIR},
+      {"kiln", OutputKind::KilnMLIR},
+      {"linalg", OutputKind::LinalgMLIR},
+      {"llvm-dialect", OutputKind::LLVMMLIR}};
   for (const auto &[text, kind] : kinds)
     if (name == text)
       return kind;
@@ -243,9 +247,10 @@ std::unique_ptr<Model> kiln::compileFileToJit(const std::string &path,
 std::string kiln::importONNX(const std::string &modelBytes,
                              const std::string &sourceName) {
   Session session;
-  auto module = session.load(modelBytes, llvm::StringRef(sourceName).ends_with(".onnx")
-                                             ? sourceName
-                                             : sourceName + ".onnx");
+  auto module =
+      session.load(modelBytes, llvm::StringRef(sourceName).ends_with(".onnx")
+                                   ? sourceName
+                                   : sourceName + ".onnx");
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);

@@ -91,8 +91,8 @@ GraphBuilder::~GraphBuilder() = default;
 
 int GraphBuilder::addInput(const std::string &name, DType dtype,
                            const std::vector<int64_t> &shape) {
-  auto type = mlir::RankedTensorType::get(
-      toMLIRShape(shape), elementTypeFor(impl->builder, dtype));
+  auto type = mlir::RankedTensorType::get(toMLIRShape(shape),
+                                          elementTypeFor(impl->builder, dtype));
   mlir::Block &body = impl->func.getBody().front();
   mlir::Value arg = body.addArgument(type, impl->builder.getUnknownLoc());
   llvm::SmallVector<mlir::Type> inputs(body.getArgumentTypes());
@@ -112,9 +112,9 @@ int GraphBuilder::addConstant(const Tensor &value) {
     attr = mlir::DenseElementsAttr::get(type, llvm::ArrayRef<bool>(bits));
   } else {
     attr = mlir::DenseElementsAttr::getFromRawBuffer(
-        type, llvm::ArrayRef<char>(
-                  reinterpret_cast<const char *>(value.data.data()),
-                  value.data.size()));
+        type,
+        llvm::ArrayRef<char>(reinterpret_cast<const char *>(value.data.data()),
+                             value.data.size()));
   }
   return impl->add(mlir::kiln::ConstantOp::create(
       impl->builder, impl->builder.getUnknownLoc(), type, attr));
@@ -137,10 +137,10 @@ int GraphBuilder::addOp(const std::string &op, const std::vector<int> &operands,
       std::string known;
       for (mlir::StringAttr n : name->getAttributeNames())
         known += (known.empty() ? "" : ", ") + n.str();
-      throw Error("'kiln." + op + "' has no attribute '" + a.name + "' (" +
-                  (known.empty() ? std::string("it takes none")
-                                 : "it takes " + known) +
-                  ")");
+      throw Error(
+          "'kiln." + op + "' has no attribute '" + a.name + "' (" +
+          (known.empty() ? std::string("it takes none") : "it takes " + known) +
+          ")");
     }
     mlir::Attribute attr = std::visit(
         [&](const auto &v) -> mlir::Attribute {
@@ -198,8 +198,8 @@ std::string GraphBuilder::toMLIR() const {
   llvm::DenseMap<mlir::Value, mlir::Value> mapping;
   auto originalOps = impl->func.getBody().front().without_terminator();
   auto copiedOps = func.getBody().front().without_terminator();
-  for (auto [arg, copiedArg] : llvm::zip(impl->func.getArguments(),
-                                         func.getArguments()))
+  for (auto [arg, copiedArg] :
+       llvm::zip(impl->func.getArguments(), func.getArguments()))
     mapping[arg] = copiedArg;
   for (auto [orig, copied] : llvm::zip(originalOps, copiedOps))
     for (auto [r, c] : llvm::zip(orig.getResults(), copied.getResults()))

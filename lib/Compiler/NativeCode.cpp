@@ -14,7 +14,8 @@
 
 using namespace kiln;
 
-std::unique_ptr<llvm::TargetMachine> kiln::createHostTargetMachine(int optLevel) {
+std::unique_ptr<llvm::TargetMachine>
+kiln::createHostTargetMachine(int optLevel) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getProcessTriple());
@@ -80,11 +81,11 @@ void kiln::linkSharedLibrary(const std::string &objectPath,
   std::string libDir = std::string("-L") + KILN_LLVM_LIBRARY_DIR;
   // libmlir_c_runner_utils provides memrefCopy for strided buffer copies.
   llvm::SmallVector<llvm::StringRef> args = {
-      clang,  "-shared", "-fuse-ld=lld", "-o",  outputPath, objectPath,
+      clang,  "-shared", "-fuse-ld=lld",          "-o", outputPath, objectPath,
       libDir, rpath,     "-lmlir_c_runner_utils", "-lm"};
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0,
-                                     &error);
+  int rc =
+      llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &error);
   if (rc != 0)
     throw Error("linking '" + outputPath + "' with " + clang + " failed" +
                 (error.empty() ? "" : ": " + error));

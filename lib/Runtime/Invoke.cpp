@@ -27,13 +27,15 @@ static void validate(const EntryPoint &entry,
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorSpec &spec = entry.inputs[i];
     const Tensor &t = inputs[i];
-    std::string where = "input '" + spec.name + "' (#" + std::to_string(i) + ")";
+    std::string where =
+        "input '" + spec.name + "' (#" + std::to_string(i) + ")";
     if (t.dtype != spec.dtype)
       throw Error(where + ": expected dtype " + dtypeName(spec.dtype) +
                   ", got " + dtypeName(t.dtype));
     bool shapeOk = t.shape.size() == spec.shape.size();
     for (size_t d = 0; shapeOk && d < t.shape.size(); ++d)
-      shapeOk = spec.shape[d] < 0 ? t.shape[d] >= 0 : t.shape[d] == spec.shape[d];
+      shapeOk =
+          spec.shape[d] < 0 ? t.shape[d] >= 0 : t.shape[d] == spec.shape[d];
     if (!shapeOk)
       throw Error(where + ": expected shape " + formatShape(spec.shape) +
                   ", got " + formatShape(t.shape));
@@ -107,8 +109,8 @@ std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
     size_t elemSize = dtypeSize(spec.dtype);
     auto *aligned = reinterpret_cast<const uint8_t *>(desc[1]);
     if (out.numElements() > 0)
-      copyStrided(aligned + desc[2] * elemSize, desc + 3, desc + 3 + rank,
-                  rank, elemSize, out.data.data());
+      copyStrided(aligned + desc[2] * elemSize, desc + 3, desc + 3 + rank, rank,
+                  elemSize, out.data.data());
     // Buffers the compiled code allocated are freed once every output is
     // copied (several outputs may share one): not inputs, not constants (MLIR
     // marks those 0xdeadbeef), and each only once.

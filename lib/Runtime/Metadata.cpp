@@ -18,8 +18,8 @@ static TensorSpec parseSpec(const llvm::json::Value &value) {
   spec.name = name->str();
   std::optional<DType> parsed = parseDType(dtype->str());
   if (!parsed)
-    throw Error("kiln metadata: tensor '" + spec.name + "' has unknown dtype '" +
-                dtype->str() + "'");
+    throw Error("kiln metadata: tensor '" + spec.name +
+                "' has unknown dtype '" + dtype->str() + "'");
   spec.dtype = *parsed;
   for (const llvm::json::Value &d : *shape)
     spec.shape.push_back(d.getAsInteger().value_or(-1));
@@ -29,9 +29,11 @@ static TensorSpec parseSpec(const llvm::json::Value &value) {
 std::vector<EntryPoint> kiln::parseMetadata(const std::string &json) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
   if (!parsed)
-    throw Error("malformed kiln metadata: " + llvm::toString(parsed.takeError()));
+    throw Error("malformed kiln metadata: " +
+                llvm::toString(parsed.takeError()));
   const llvm::json::Object *root = parsed->getAsObject();
-  if (!root || root->getString("format") != std::optional<llvm::StringRef>("kiln-1"))
+  if (!root ||
+      root->getString("format") != std::optional<llvm::StringRef>("kiln-1"))
     throw Error("kiln metadata has an unknown format (expected \"kiln-1\")");
   const llvm::json::Array *entries = root->getArray("entries");
   if (!entries)

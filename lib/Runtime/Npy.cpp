@@ -32,7 +32,8 @@ std::string headerValue(const std::string &header, const std::string &key,
   std::string value = header.substr(at + 1, end - at - 1);
   size_t first = value.find_first_not_of(" '\"");
   size_t last = value.find_last_not_of(" '\"");
-  return first == std::string::npos ? "" : value.substr(first, last - first + 1);
+  return first == std::string::npos ? ""
+                                    : value.substr(first, last - first + 1);
 }
 } // namespace
 
@@ -96,8 +97,8 @@ Tensor kiln::readNpy(const std::string &path) {
   }
   if (bytes > remaining)
     throw Error("'" + path + "' is truncated: its shape " + formatShape(shape) +
-                " needs " + std::to_string(bytes) + " bytes of data, it holds " +
-                std::to_string(remaining));
+                " needs " + std::to_string(bytes) +
+                " bytes of data, it holds " + std::to_string(remaining));
   Tensor tensor(*dtype, shape);
   if (!in.read(reinterpret_cast<char *>(tensor.data.data()),
                tensor.data.size()))

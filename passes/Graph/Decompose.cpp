@@ -87,9 +87,9 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
     Value invStd = RsqrtOp::create(
         rewriter, loc, AddOp::create(rewriter, loc, op.getVariance(), eps));
     Value factor = MulOp::create(rewriter, loc, op.getScale(), invStd);
-    Value shift = SubOp::create(
-        rewriter, loc, op.getBias(),
-        MulOp::create(rewriter, loc, op.getMean(), factor));
+    Value shift =
+        SubOp::create(rewriter, loc, op.getBias(),
+                      MulOp::create(rewriter, loc, op.getMean(), factor));
     Value scaled = MulOp::create(rewriter, loc, op.getInput(),
                                  perChannel(rewriter, loc, factor, rank));
     rewriter.replaceOpWithNewOp<AddOp>(op, scaled,
@@ -167,8 +167,7 @@ struct DecomposeGlobalPool : OpRewritePattern<OpTy> {
   }
 };
 
-struct KilnDecomposePass
-    : kiln::impl::KilnDecomposeBase<KilnDecomposePass> {
+struct KilnDecomposePass : kiln::impl::KilnDecomposeBase<KilnDecomposePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<DecomposeGemm, DecomposeBatchNorm, DecomposeLayerNorm,

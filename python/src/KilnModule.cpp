@@ -66,7 +66,7 @@ kiln::CompileOptions makeOptions(int optLevel, int64_t vectorWidth,
 }
 
 kiln::AttributeValue toAttribute(const std::string &name,
-                                const py::handle &value) {
+                                 const py::handle &value) {
   if (py::isinstance<py::bool_>(value))
     return value.cast<bool>();
   if (py::isinstance<py::int_>(value))
@@ -179,14 +179,13 @@ PYBIND11_MODULE(_kiln, m) {
             }
             return g.addOp(op, operands, attrs);
           },
-          py::arg("op"), py::arg("operands"), py::arg("attributes") = py::dict())
+          py::arg("op"), py::arg("operands"),
+          py::arg("attributes") = py::dict())
       .def("add_output", &kiln::GraphBuilder::addOutput, py::arg("value"),
            py::arg("name"))
       .def("element_type", &kiln::GraphBuilder::elementTypeOf)
-      .def("shape",
-           [](const kiln::GraphBuilder &g, int value) {
-             return fromShape(g.shapeOf(value));
-           })
+      .def("shape", [](const kiln::GraphBuilder &g,
+                       int value) { return fromShape(g.shapeOf(value)); })
       .def("to_mlir", &kiln::GraphBuilder::toMLIR);
 
   m.def("load", &kiln::loadModel, py::arg("path"),
@@ -197,7 +196,8 @@ PYBIND11_MODULE(_kiln, m) {
          const std::string &output, const std::string &kind, int optLevel,
          int64_t vectorWidth, const std::string &target) {
         std::string text = source;
-        kiln::CompileOptions options = makeOptions(optLevel, vectorWidth, target);
+        kiln::CompileOptions options =
+            makeOptions(optLevel, vectorWidth, target);
         py::gil_scoped_release release;
         kiln::compileToFile(text, sourceName, output, parseKind(kind), options);
       },

@@ -52,9 +52,10 @@ TEST(Compiler, JitRunsAndReportsMetadata) {
 
 TEST(Compiler, SharedLibraryRunsAtEveryOptLevel) {
   for (int level = 0; level <= 3; ++level) {
-    std::string path = (std::filesystem::temp_directory_path() /
-                        ("kiln-compiler-test-O" + std::to_string(level) + ".so"))
-                           .string();
+    std::string path =
+        (std::filesystem::temp_directory_path() /
+         ("kiln-compiler-test-O" + std::to_string(level) + ".so"))
+            .string();
     CompileOptions options;
     options.optLevel = level;
     compileToFile(kModel, "model.mlir", path, OutputKind::SharedLibrary,

@@ -47,7 +47,8 @@ TEST(Reshape, RejectsTwoInferredDimensions) {
 
 TEST(Slice, ClampsLikeOnnx) {
   // [1:-1:2] of 10 elements: 1, 3, 5, 7.
-  EXPECT_EQ(resolveSliceRange(10, 1, -1, 2), (std::pair<int64_t, int64_t>{1, 4}));
+  EXPECT_EQ(resolveSliceRange(10, 1, -1, 2),
+            (std::pair<int64_t, int64_t>{1, 4}));
   // Reverse with huge bounds: all 10 elements from 9 down to 0.
   EXPECT_EQ(resolveSliceRange(10, INT64_MAX, INT64_MIN, -1),
             (std::pair<int64_t, int64_t>{9, 10}));

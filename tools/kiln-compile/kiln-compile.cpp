@@ -22,7 +22,8 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
                                       cl::cat(kilnCategory));
 static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::desc("output file"),
-                                       cl::value_desc("path"), cl::cat(kilnCategory));
+                                       cl::value_desc("path"),
+                                       cl::cat(kilnCategory));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("what to write: so, obj, llvm (.ll), kiln (the imported "
@@ -32,13 +33,15 @@ static cl::opt<std::string>
 static cl::opt<std::string> target("target", cl::desc("target (cpu)"),
                                    cl::init("cpu"), cl::cat(kilnCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("optimization level 0-3"),
-                                  cl::Prefix, cl::init(3), cl::cat(kilnCategory));
-static cl::opt<int> vectorWidth(
-    "vector-width", cl::desc("f32 lanes per vector (0: the host's)"),
-    cl::init(0), cl::cat(kilnCategory));
-static cl::opt<bool> printIRAfterAll(
-    "mlir-print-ir-after-all", cl::desc("print the IR after every pass"),
-    cl::init(false), cl::cat(kilnCategory));
+                                  cl::Prefix, cl::init(3),
+                                  cl::cat(kilnCategory));
+static cl::opt<int>
+    vectorWidth("vector-width",
+                cl::desc("f32 lanes per vector (0: the host's)"), cl::init(0),
+                cl::cat(kilnCategory));
+static cl::opt<bool> printIRAfterAll("mlir-print-ir-after-all",
+                                     cl::desc("print the IR after every pass"),
+                                     cl::init(false), cl::cat(kilnCategory));
 
 static std::optional<kiln::OutputKind> outputKind() {
   StringRef kind = emit;

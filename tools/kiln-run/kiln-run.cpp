@@ -55,8 +55,8 @@ bool parseArguments(int argc, char **argv, Arguments &args) {
     } else if (auto v = value("--benchmark")) {
       args.benchmark = std::atoi(v->c_str());
       if (args.benchmark <= 0) {
-        std::cerr << "kiln-run: --benchmark needs a positive count, got '"
-                  << *v << "'\n";
+        std::cerr << "kiln-run: --benchmark needs a positive count, got '" << *v
+                  << "'\n";
         return false;
       }
     } else if (a == "--info") {
@@ -91,8 +91,9 @@ std::vector<Tensor> gatherInputs(const EntryPoint &entry,
       positional.push_back(path);
       continue;
     }
-    bool known = std::any_of(entry.inputs.begin(), entry.inputs.end(),
-                             [&](const TensorSpec &s) { return s.name == name; });
+    bool known =
+        std::any_of(entry.inputs.begin(), entry.inputs.end(),
+                    [&](const TensorSpec &s) { return s.name == name; });
     if (!known) {
       std::string names;
       for (const TensorSpec &s : entry.inputs)
@@ -122,7 +123,8 @@ std::vector<Tensor> gatherInputs(const EntryPoint &entry,
 }
 
 void printSummary(const std::string &name, const Tensor &t) {
-  std::cout << name << ": " << dtypeName(t.dtype) << " " << formatShape(t.shape);
+  std::cout << name << ": " << dtypeName(t.dtype) << " "
+            << formatShape(t.shape);
   if (t.dtype == DType::Float32 && t.numElements() > 0) {
     const float *v = t.as<float>();
     std::cout << " first=[";
@@ -165,9 +167,9 @@ int main(int argc, char **argv) {
                             .count());
       }
       std::sort(times.begin(), times.end());
-      std::printf("benchmark: %d runs, median %.4f ms, min %.4f ms, max %.4f ms\n",
-                  args.benchmark, times[times.size() / 2], times.front(),
-                  times.back());
+      std::printf(
+          "benchmark: %d runs, median %.4f ms, min %.4f ms, max %.4f ms\n",
+          args.benchmark, times[times.size() / 2], times.front(), times.back());
     }
   } catch (const Error &e) {
     std::cerr << "kiln-run: " << e.what() << "\n";

@@ -102,8 +102,8 @@ LogicalResult convertHardmax(const onnx::NodeProto &node, ImportContext &c) {
   if (ShapedType::isDynamic(size))
     return c.error() << "Hardmax needs a static axis size";
   return guarded([&] {
-    Value best = must(c.build("argmax", {x}, {c.i64("axis", axis),
-                                              c.boolean("keepdims", true)}));
+    Value best = must(c.build(
+        "argmax", {x}, {c.i64("axis", axis), c.boolean("keepdims", true)}));
     Value positions = iota(c, rank, axis, size, c.builder.getI64Type());
     Value hot = must(c.build("equal", {positions, best}));
     return define(node, c, castTo(c, hot, elementOf(x)));
@@ -125,11 +125,11 @@ LogicalResult convertTrilu(const onnx::NodeProto &node, ImportContext &c) {
     k = (int64_t)*v;
   }
   bool upper = getInt(node, "upper", 1);
-  Value mask = buildConstant(
-      c, {rows, cols}, c.builder.getI1Type(), [&](ArrayRef<int64_t> i) {
-        int64_t diagonal = i[1] - i[0];
-        return upper ? diagonal >= k : diagonal <= k;
-      });
+  Value mask = buildConstant(c, {rows, cols}, c.builder.getI1Type(),
+                             [&](ArrayRef<int64_t> i) {
+                               int64_t diagonal = i[1] - i[0];
+                               return upper ? diagonal >= k : diagonal <= k;
+                             });
   Value zero = c.scalarConstant(elementOf(x), 0);
   return define(node, c, c.build("where", {mask, x, zero}));
 }
@@ -146,10 +146,11 @@ LogicalResult convertCumSum(const onnx::NodeProto &node, ImportContext &c) {
   int64_t size = typeOf(x).getDimSize(axis);
   if (ShapedType::isDynamic(size))
     return c.error() << "CumSum needs a static size along its axis";
-  bool exclusive = getInt(node, "exclusive", 0), reverse = getInt(node, "reverse", 0);
+  bool exclusive = getInt(node, "exclusive", 0),
+       reverse = getInt(node, "reverse", 0);
   // out[j] = sum_i x[i] * T[i][j].
-  Value triangle = buildConstant(
-      c, {size, size}, elementOf(x), [&](ArrayRef<int64_t> ij) {
+  Value triangle =
+      buildConstant(c, {size, size}, elementOf(x), [&](ArrayRef<int64_t> ij) {
         int64_t i = ij[0], j = ij[1];
         if (reverse)
           return exclusive ? (double)(i > j) : (double)(i >= j);
@@ -160,12 +161,14 @@ LogicalResult convertCumSum(const onnx::NodeProto &node, ImportContext &c) {
     for (int64_t d = 0; d < rank; ++d)
       perm.push_back(d);
     std::swap(perm[axis], perm[rank - 1]);
-    Value moved = rank == 1 ? must(c.build("unsqueeze", {x}, {c.ints("axes", {0})}))
-                            : must(c.build("transpose", {x}, {c.ints("perm", perm)}));
+    Value moved = rank == 1
+                      ? must(c.build("unsqueeze", {x}, {c.ints("axes", {0})}))
+                      : must(c.build("transpose", {x}, {c.ints("perm", perm)}));
     Value summed = must(c.build("matmul", {moved, triangle}));
-    Value result = rank == 1
-                       ? must(c.build("squeeze", {summed}, {c.ints("axes", {0})}))
-                       : must(c.build("transpose", {summed}, {c.ints("perm", perm)}));
+    Value result =
+        rank == 1
+            ? must(c.build("squeeze", {summed}, {c.ints("axes", {0})}))
+            : must(c.build("transpose", {summed}, {c.ints("perm", perm)}));
     return define(node, c, result);
   });
 }
@@ -174,8 +177,10 @@ LogicalResult convertIsInf(const onnx::NodeProto &node, ImportContext &c) {
   Value x = input(node, c, 0);
   Type element = elementOf(x);
   return guarded([&] {
-    Value positive = must(c.build("equal", {x, c.scalarConstant(element, INFINITY)}));
-    Value negative = must(c.build("equal", {x, c.scalarConstant(element, -INFINITY)}));
+    Value positive =
+        must(c.build("equal", {x, c.scalarConstant(element, INFINITY)}));
+    Value negative =
+        must(c.build("equal", {x, c.scalarConstant(element, -INFINITY)}));
     bool detectPositive = getInt(node, "detect_positive", 1);
     bool detectNegative = getInt(node, "detect_negative", 1);
     if (detectPositive && detectNegative)
@@ -203,39 +208,42 @@ LogicalResult convertHyperbolic(const onnx::NodeProto &node, ImportContext &c) {
     }
     if (op == "Asinh" || op == "Acosh") {
       Value square = must(c.build("mul", {x, x}));
-      Value inner = must(c.build(op == "Asinh" ? "add" : "sub", {square, k(1)}));
+      Value inner =
+          must(c.build(op == "Asinh" ? "add" : "sub", {square, k(1)}));
       Value sum = must(c.build("add", {x, must(c.build("sqrt", {inner}))}));
       return define(node, c, c.build("log", {sum}));
     }
     // Atanh: 0.5 * log((1 + x) / (1 - x)).
     Value ratio = must(c.build("div", {must(c.build("add", {k(1), x})),
                                        must(c.build("sub", {k(1), x}))}));
-    return define(node, c, c.build("mul", {must(c.build("log", {ratio})), k(0.5)}));
+    return define(node, c,
+                  c.build("mul", {must(c.build("log", {ratio})), k(0.5)}));
   });
 }
 
 LogicalResult convertEyeLike(const onnx::NodeProto &node, ImportContext &c) {
   Value x = input(node, c, 0);
   if (failed(needStatic(c, node, x)) || rankOf(x) != 2)
-    return rankOf(x) != 2 ? c.error() << "EyeLike needs a 2-D input" : failure();
+    return rankOf(x) != 2 ? c.error() << "EyeLike needs a 2-D input"
+                          : failure();
   Type element = elementOf(x);
   if (const onnx::AttributeProto *dtype = findAttribute(node, "dtype"))
     element = elementType(c.builder.getContext(), dtype->i());
   if (!element)
     return c.error() << "EyeLike: unsupported dtype";
   int64_t k = getInt(node, "k", 0);
-  c.define(node.output(0),
-           buildConstant(c, typeOf(x).getShape(), element,
-                         [&](ArrayRef<int64_t> i) {
-                           return (double)(i[1] - i[0] == k);
-                         }));
+  c.define(node.output(0), buildConstant(c, typeOf(x).getShape(), element,
+                                         [&](ArrayRef<int64_t> i) {
+                                           return (double)(i[1] - i[0] == k);
+                                         }));
   return success();
 }
 
 LogicalResult convertShrink(const onnx::NodeProto &node, ImportContext &c) {
   Value x = input(node, c, 0);
   Type element = elementOf(x);
-  double bias = getFloat(node, "bias", 0.0f), lambd = getFloat(node, "lambd", 0.5f);
+  double bias = getFloat(node, "bias", 0.0f),
+         lambd = getFloat(node, "lambd", 0.5f);
   auto k = [&](double v) { return c.scalarConstant(element, v); };
   return guarded([&] {
     Value below = must(c.build("less", {x, k(-lambd)}));
@@ -256,7 +264,8 @@ LogicalResult convertDepthSpace(const onnx::NodeProto &node, ImportContext &c) {
     return c.error() << node.op_type()
                      << " needs a 4-D input with static C, H and W";
   int64_t b = getInt(node, "blocksize", 1);
-  int64_t ch = type.getDimSize(1), h = type.getDimSize(2), w = type.getDimSize(3);
+  int64_t ch = type.getDimSize(1), h = type.getDimSize(2),
+          w = type.getDimSize(3);
   std::vector<int64_t> split, perm, merged;
   if (node.op_type() == "DepthToSpace") {
     bool crd = getString(node, "mode", "DCR") == "CRD";
@@ -288,13 +297,15 @@ Normalized normalizeOverAxes(ImportContext &c, Value x,
   Value variance = must(c.build(
       "reduce_mean", {must(c.build("mul", {centered, centered}))}, reduce));
   Value eps = c.scalarConstant(elementOf(x), epsilon);
-  Value invStd = must(c.build("rsqrt", {must(c.build("add", {variance, eps}))}));
+  Value invStd =
+      must(c.build("rsqrt", {must(c.build("add", {variance, eps}))}));
   return {must(c.build("mul", {centered, invStd})), mean, invStd};
 }
 
 namespace {
 
-LogicalResult convertInstanceNorm(const onnx::NodeProto &node, ImportContext &c) {
+LogicalResult convertInstanceNorm(const onnx::NodeProto &node,
+                                  ImportContext &c) {
   Value x = input(node, c, 0);
   int64_t rank = rankOf(x);
   std::vector<int64_t> spatial, channelAxes;
@@ -302,13 +313,15 @@ LogicalResult convertInstanceNorm(const onnx::NodeProto &node, ImportContext &c)
     spatial.push_back(d), channelAxes.push_back(d - 1);
   return guarded([&] {
     Value normalizedX =
-        normalizeOverAxes(c, x, spatial, getFloat(node, "epsilon", 1e-5f)).result;
+        normalizeOverAxes(c, x, spatial, getFloat(node, "epsilon", 1e-5f))
+            .result;
     Value scale = must(c.build("unsqueeze", {input(node, c, 1)},
                                {c.ints("axes", channelAxes)}));
     Value bias = must(c.build("unsqueeze", {input(node, c, 2)},
                               {c.ints("axes", channelAxes)}));
-    return define(node, c,
-                  c.build("add", {must(c.build("mul", {normalizedX, scale})), bias}));
+    return define(
+        node, c,
+        c.build("add", {must(c.build("mul", {normalizedX, scale})), bias}));
   });
 }
 
@@ -322,20 +335,22 @@ LogicalResult convertMVN(const onnx::NodeProto &node, ImportContext &c) {
     Value mean = must(c.build("reduce_mean", {x}, reduce));
     Value meanOfSquares =
         must(c.build("reduce_mean", {must(c.build("mul", {x, x}))}, reduce));
-    Value variance = must(c.build(
-        "sub", {meanOfSquares, must(c.build("mul", {mean, mean}))}));
+    Value variance = must(
+        c.build("sub", {meanOfSquares, must(c.build("mul", {mean, mean}))}));
     Value std = must(c.build("sqrt", {variance}));
     Value denominator =
         must(c.build("add", {std, c.scalarConstant(elementOf(x), 1e-9)}));
-    return define(node, c,
-                  c.build("div", {must(c.build("sub", {x, mean})), denominator}));
+    return define(
+        node, c,
+        c.build("div", {must(c.build("sub", {x, mean})), denominator}));
   });
 }
 
 LogicalResult convertGatherElements(const onnx::NodeProto &node,
-                                   ImportContext &c) {
+                                    ImportContext &c) {
   return define(node, c,
-                c.build("gather_elements", {input(node, c, 0), input(node, c, 1)},
+                c.build("gather_elements",
+                        {input(node, c, 0), input(node, c, 1)},
                         {c.i64("axis", getInt(node, "axis", 0))}));
 }
 
@@ -353,19 +368,19 @@ Value negativeLogLikelihood(const onnx::NodeProto &node, ImportContext &c,
     safeTarget = must(c.build(
         "where", {ignored, c.scalarConstant(elementOf(target), 0), target}));
   }
-  Value picked = must(c.build(
-      "gather_elements",
-      {logProb, must(c.build("unsqueeze", {safeTarget}, {c.ints("axes", {1})}))},
-      {c.i64("axis", 1)}));
+  Value picked = must(c.build("gather_elements",
+                              {logProb, must(c.build("unsqueeze", {safeTarget},
+                                                     {c.ints("axes", {1})}))},
+                              {c.i64("axis", 1)}));
   Value loss = must(c.build(
       "neg", {must(c.build("squeeze", {picked}, {c.ints("axes", {1})}))}));
   Value weights;
   if (weight)
     weights = must(c.build("gather", {weight, safeTarget}, {c.i64("axis", 0)}));
   if (ignored)
-    weights = must(c.build("where", {ignored, c.scalarConstant(element, 0),
-                                     weights ? weights
-                                             : c.scalarConstant(element, 1)}));
+    weights = must(
+        c.build("where", {ignored, c.scalarConstant(element, 0),
+                          weights ? weights : c.scalarConstant(element, 1)}));
   if (weights)
     loss = must(c.build("mul", {loss, weights}));
   std::string reduction = getString(node, "reduction", "mean");
@@ -381,7 +396,8 @@ Value negativeLogLikelihood(const onnx::NodeProto &node, ImportContext &c,
   if (rankOf(weights) != rankOf(loss))
     weights = must(c.build("expand", {weights},
                            {c.ints("shape", typeOf(loss).getShape())}));
-  return must(c.build("div", {total, must(c.build("reduce_sum", {weights}, all))}));
+  return must(
+      c.build("div", {total, must(c.build("reduce_sum", {weights}, all))}));
 }
 
 LogicalResult convertNLLLoss(const onnx::NodeProto &node, ImportContext &c) {
@@ -397,9 +413,9 @@ LogicalResult convertSoftmaxCrossEntropy(const onnx::NodeProto &node,
   return guarded([&] {
     Value logProb =
         must(c.build("log_softmax", {input(node, c, 0)}, {c.i64("axis", 1)}));
-    c.define(node.output(0), negativeLogLikelihood(node, c, logProb,
-                                                   input(node, c, 1),
-                                                   input(node, c, 2)));
+    c.define(node.output(0),
+             negativeLogLikelihood(node, c, logProb, input(node, c, 1),
+                                   input(node, c, 2)));
     if (node.output_size() > 1 && !node.output(1).empty())
       c.define(node.output(1), logProb);
     return success();
@@ -420,14 +436,15 @@ LogicalResult convertOneHot(const onnx::NodeProto &node, ImportContext &c) {
   return guarded([&] {
     Value asInt = must(castTo(c, indices, c.builder.getI64Type()));
     Value size = c.scalarConstant(c.builder.getI64Type(), *depth);
-    Value negative = must(c.build(
-        "less", {asInt, c.scalarConstant(c.builder.getI64Type(), 0)}));
-    Value wrapped = must(c.build("where", {negative,
-                                           must(c.build("add", {asInt, size})),
-                                           asInt}));
-    Value expanded = must(c.build("unsqueeze", {wrapped}, {c.ints("axes", {axis})}));
-    Value hot = must(c.build("equal", {expanded, iota(c, rank, axis, (int64_t)*depth,
-                                                      c.builder.getI64Type())}));
+    Value negative = must(
+        c.build("less", {asInt, c.scalarConstant(c.builder.getI64Type(), 0)}));
+    Value wrapped = must(c.build(
+        "where", {negative, must(c.build("add", {asInt, size})), asInt}));
+    Value expanded =
+        must(c.build("unsqueeze", {wrapped}, {c.ints("axes", {axis})}));
+    Value hot =
+        must(c.build("equal", {expanded, iota(c, rank, axis, (int64_t)*depth,
+                                              c.builder.getI64Type())}));
     auto scalarType = RankedTensorType::get({}, element);
     auto pick = [&](int i) {
       return c.constant(DenseElementsAttr::get(

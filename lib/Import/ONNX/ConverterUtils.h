@@ -47,8 +47,7 @@ inline int64_t rankOf(mlir::Value v) {
 }
 
 /// Defines the node's first output as `value`.
-inline mlir::LogicalResult define(const onnx::NodeProto &node,
-                                  ImportContext &c,
+inline mlir::LogicalResult define(const onnx::NodeProto &node, ImportContext &c,
                                   mlir::FailureOr<mlir::Value> value) {
   if (mlir::failed(value))
     return mlir::failure();

@@ -4,30 +4,46 @@
 namespace kiln::onnx_import {
 using namespace mlir;
 
-
 namespace {
 
 /// ONNX operators that are one kiln op with the same operands.
 const std::map<std::string, std::string> &directOps() {
   static const std::map<std::string, std::string> ops = {
-      {"Neg", "neg"},         {"Abs", "abs"},
-      {"Sign", "sign"},       {"Relu", "relu"},
-      {"Not", "not"},         {"Exp", "exp"},
-      {"Log", "log"},         {"Sqrt", "sqrt"},
-      {"Reciprocal", "reciprocal"}, {"Tanh", "tanh"},
-      {"Sigmoid", "sigmoid"}, {"Erf", "erf"},
-      {"Floor", "floor"},     {"Ceil", "ceil"},
-      {"Round", "round"},     {"Sin", "sin"},
-      {"Cos", "cos"},         {"Softplus", "softplus"},
-      {"Asin", "asin"},       {"Acos", "acos"},
+      {"Neg", "neg"},
+      {"Abs", "abs"},
+      {"Sign", "sign"},
+      {"Relu", "relu"},
+      {"Not", "not"},
+      {"Exp", "exp"},
+      {"Log", "log"},
+      {"Sqrt", "sqrt"},
+      {"Reciprocal", "reciprocal"},
+      {"Tanh", "tanh"},
+      {"Sigmoid", "sigmoid"},
+      {"Erf", "erf"},
+      {"Floor", "floor"},
+      {"Ceil", "ceil"},
+      {"Round", "round"},
+      {"Sin", "sin"},
+      {"Cos", "cos"},
+      {"Softplus", "softplus"},
+      {"Asin", "asin"},
+      {"Acos", "acos"},
       {"Atan", "atan"},
-      {"HardSwish", "hard_swish"}, {"Add", "add"},
-      {"Sub", "sub"},         {"Mul", "mul"},
-      {"Div", "div"},         {"Equal", "equal"},
-      {"Less", "less"},       {"LessOrEqual", "less_equal"},
-      {"Greater", "greater"}, {"GreaterOrEqual", "greater_equal"},
-      {"And", "and"},         {"Or", "or"},
-      {"Xor", "xor"},         {"Where", "where"},
+      {"HardSwish", "hard_swish"},
+      {"Add", "add"},
+      {"Sub", "sub"},
+      {"Mul", "mul"},
+      {"Div", "div"},
+      {"Equal", "equal"},
+      {"Less", "less"},
+      {"LessOrEqual", "less_equal"},
+      {"Greater", "greater"},
+      {"GreaterOrEqual", "greater_equal"},
+      {"And", "and"},
+      {"Or", "or"},
+      {"Xor", "xor"},
+      {"Where", "where"},
   };
   return ops;
 }
@@ -57,7 +73,8 @@ LogicalResult convertDropout(const onnx::NodeProto &node, ImportContext &c) {
     auto type = cast<RankedTensorType>(x.getType());
     if (!type.hasStaticShape())
       return c.error() << "Dropout's mask output needs a static shape";
-    auto maskType = RankedTensorType::get(type.getShape(), c.builder.getI1Type());
+    auto maskType =
+        RankedTensorType::get(type.getShape(), c.builder.getI1Type());
     c.define(node.output(1),
              c.constant(DenseElementsAttr::get(maskType, true)));
   }
@@ -72,8 +89,8 @@ LogicalResult convertVariadic(const onnx::NodeProto &node, ImportContext &c) {
   for (int i = 1; i < node.input_size() && succeeded(acc); ++i)
     acc = c.build(ops.at(node.op_type()), {*acc, input(node, c, i)});
   if (succeeded(acc) && node.op_type() == "Mean")
-    acc = c.build("div", {*acc, c.scalarConstant(elementOf(*acc),
-                                                 node.input_size())});
+    acc = c.build("div",
+                  {*acc, c.scalarConstant(elementOf(*acc), node.input_size())});
   return define(node, c, acc);
 }
 
@@ -107,7 +124,8 @@ LogicalResult convertMod(const onnx::NodeProto &node, ImportContext &c) {
 LogicalResult convertCast(const onnx::NodeProto &node, ImportContext &c) {
   Type to = elementType(c.builder.getContext(), getInt(node, "to", 0));
   if (!to)
-    return c.error() << "Cast to unsupported ONNX type " << getInt(node, "to", 0);
+    return c.error() << "Cast to unsupported ONNX type "
+                     << getInt(node, "to", 0);
   return define(node, c, castTo(c, input(node, c, 0), to));
 }
 
@@ -119,8 +137,9 @@ LogicalResult convertWithAlpha(const onnx::NodeProto &node, ImportContext &c) {
                   c.build("leaky_relu", {x},
                           {c.f64("alpha", getFloat(node, "alpha", 0.01f))}));
   if (op == "Elu")
-    return define(node, c,
-                  c.build("elu", {x}, {c.f64("alpha", getFloat(node, "alpha", 1.0f))}));
+    return define(
+        node, c,
+        c.build("elu", {x}, {c.f64("alpha", getFloat(node, "alpha", 1.0f))}));
   if (op == "HardSigmoid")
     return define(node, c,
                   c.build("hard_sigmoid", {x},
@@ -128,12 +147,16 @@ LogicalResult convertWithAlpha(const onnx::NodeProto &node, ImportContext &c) {
                            c.f64("beta", getFloat(node, "beta", 0.5f))}));
   if (op == "Selu") {
     FailureOr<Value> elu = c.build(
-        "elu", {x}, {c.f64("alpha", getFloat(node, "alpha", 1.67326319217681884765625f))});
+        "elu", {x},
+        {c.f64("alpha", getFloat(node, "alpha", 1.67326319217681884765625f))});
     if (failed(elu))
       return failure();
-    return define(node, c,
-                  c.build("mul", {*elu, c.scalarConstant(elementOf(x),
-                                                        getFloat(node, "gamma", 1.05070102214813232421875f))}));
+    return define(
+        node, c,
+        c.build("mul", {*elu, c.scalarConstant(
+                                  elementOf(x),
+                                  getFloat(node, "gamma",
+                                           1.05070102214813232421875f))}));
   }
   return failure();
 }
@@ -160,7 +183,8 @@ LogicalResult convertComposite(const onnx::NodeProto &node, ImportContext &c) {
   }
   if (op == "Softsign") {
     FailureOr<Value> abs = c.build("abs", {x});
-    FailureOr<Value> denom = succeeded(abs) ? c.build("add", {*abs, k(1)}) : abs;
+    FailureOr<Value> denom =
+        succeeded(abs) ? c.build("add", {*abs, k(1)}) : abs;
     if (failed(denom))
       return failure();
     return define(node, c, c.build("div", {x, *denom}));
@@ -232,8 +256,8 @@ void registerElementwiseConverters(ConverterTable &table) {
     table[op] = convertVariadic;
   for (const char *op : {"LeakyRelu", "Elu", "HardSigmoid", "Selu"})
     table[op] = convertWithAlpha;
-  for (const char *op : {"PRelu", "ThresholdedRelu", "Softsign", "Mish", "Tan",
-                         "IsNaN", "Celu"})
+  for (const char *op :
+       {"PRelu", "ThresholdedRelu", "Softsign", "Mish", "Tan", "IsNaN", "Celu"})
     table[op] = convertComposite;
   table["Identity"] = convertIdentity;
   table["Dropout"] = convertDropout;

@@ -10,7 +10,6 @@
 namespace kiln::onnx_import {
 using namespace mlir;
 
-
 Value ImportContext::lookup(const std::string &name) const {
   if (name.empty())
     return {};
@@ -88,37 +87,34 @@ Value ImportContext::scalarConstant(Type element, double value) {
       type, builder.getIntegerAttr(element, (int64_t)value).getValue()));
 }
 
-const onnx::AttributeProto *
-findAttribute(const onnx::NodeProto &node,
-                                 const std::string &name) {
+const onnx::AttributeProto *findAttribute(const onnx::NodeProto &node,
+                                          const std::string &name) {
   for (const onnx::AttributeProto &a : node.attribute())
     if (a.name() == name)
       return &a;
   return nullptr;
 }
 
-int64_t getInt(const onnx::NodeProto &node,
-                                  const std::string &name, int64_t fallback) {
+int64_t getInt(const onnx::NodeProto &node, const std::string &name,
+               int64_t fallback) {
   const onnx::AttributeProto *a = findAttribute(node, name);
   return a ? a->i() : fallback;
 }
 
-float getFloat(const onnx::NodeProto &node,
-                                  const std::string &name, float fallback) {
+float getFloat(const onnx::NodeProto &node, const std::string &name,
+               float fallback) {
   const onnx::AttributeProto *a = findAttribute(node, name);
   return a ? a->f() : fallback;
 }
 
-std::string getString(const onnx::NodeProto &node,
-                                         const std::string &name,
-                                         const std::string &fallback) {
+std::string getString(const onnx::NodeProto &node, const std::string &name,
+                      const std::string &fallback) {
   const onnx::AttributeProto *a = findAttribute(node, name);
   return a ? a->s() : fallback;
 }
 
-std::optional<std::vector<int64_t>>
-getInts(const onnx::NodeProto &node,
-                           const std::string &name) {
+std::optional<std::vector<int64_t>> getInts(const onnx::NodeProto &node,
+                                            const std::string &name) {
   const onnx::AttributeProto *a = findAttribute(node, name);
   if (!a)
     return std::nullopt;
@@ -151,10 +147,9 @@ Type elementType(MLIRContext *ctx, int32_t onnxType) {
   }
 }
 
-FailureOr<DenseElementsAttr>
-tensorToAttr(MLIRContext *ctx,
-                                const onnx::TensorProto &tensor,
-                                std::string &error) {
+FailureOr<DenseElementsAttr> tensorToAttr(MLIRContext *ctx,
+                                          const onnx::TensorProto &tensor,
+                                          std::string &error) {
   Type element = elementType(ctx, tensor.data_type());
   if (!element) {
     error = "tensor '" + tensor.name() + "' has unsupported data type " +
@@ -204,7 +199,8 @@ tensorToAttr(MLIRContext *ctx,
       stored = store(tensor.int64_data());
       break;
     case onnx::TensorProto::INT32: {
-      std::vector<int32_t> v(tensor.int32_data().begin(), tensor.int32_data().end());
+      std::vector<int32_t> v(tensor.int32_data().begin(),
+                             tensor.int32_data().end());
       stored = store(v);
       break;
     }

@@ -1,4 +1,5 @@
-//===- ImportContext.h - State shared by the ONNX node converters -*- C++ -*-===//
+//===- ImportContext.h - State shared by the ONNX node converters -*- C++
+//-*-===//
 #ifndef KILN_LIB_IMPORT_ONNX_IMPORTCONTEXT_H
 #define KILN_LIB_IMPORT_ONNX_IMPORTCONTEXT_H
 
@@ -51,9 +52,9 @@ public:
 
   /// Builds kiln op `name` with result types inferred from the operands and
   /// attributes; failure (with a diagnostic) if the kiln op rejects them.
-  mlir::FailureOr<mlir::Value> build(llvm::StringRef name,
-                                     mlir::ValueRange operands,
-                                     llvm::ArrayRef<mlir::NamedAttribute> attrs = {});
+  mlir::FailureOr<mlir::Value>
+  build(llvm::StringRef name, mlir::ValueRange operands,
+        llvm::ArrayRef<mlir::NamedAttribute> attrs = {});
   /// A kiln.constant holding `attr`.
   mlir::Value constant(mlir::DenseElementsAttr attr);
   mlir::Value scalarConstant(mlir::Type element, double value);

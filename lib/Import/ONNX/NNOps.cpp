@@ -25,7 +25,8 @@ FailureOr<Window> readWindow(const onnx::NodeProto &node, ImportContext &c,
   Window w;
   w.oneDimensional = spatial == 1;
   w.kernel = kernel;
-  w.strides = getInts(node, "strides").value_or(std::vector<int64_t>(spatial, 1));
+  w.strides =
+      getInts(node, "strides").value_or(std::vector<int64_t>(spatial, 1));
   w.dilations =
       getInts(node, "dilations").value_or(std::vector<int64_t>(spatial, 1));
   w.pads = getInts(node, "pads").value_or(std::vector<int64_t>(2 * spatial, 0));
@@ -33,7 +34,8 @@ FailureOr<Window> readWindow(const onnx::NodeProto &node, ImportContext &c,
       (int64_t)w.strides.size() != spatial ||
       (int64_t)w.dilations.size() != spatial ||
       (int64_t)w.pads.size() != 2 * spatial) {
-    c.error() << node.op_type() << ": kernel_shape, strides, dilations and pads "
+    c.error() << node.op_type()
+              << ": kernel_shape, strides, dilations and pads "
               << "must match the " << spatial << " spatial dimension(s)";
     return failure();
   }
@@ -50,9 +52,9 @@ FailureOr<Window> readWindow(const onnx::NodeProto &node, ImportContext &c,
         return failure();
       }
       int64_t out = (in + w.strides[i] - 1) / w.strides[i];
-      int64_t total = std::max<int64_t>(
-          0, (out - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] + 1 -
-                 in);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[i] +
+                                   (w.kernel[i] - 1) * w.dilations[i] + 1 - in);
       int64_t small = total / 2;
       w.pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
       w.pads[i + spatial] = total - w.pads[i];
@@ -91,10 +93,10 @@ SmallVector<NamedAttribute> windowAttrs(ImportContext &c, const Window &w) {
 LogicalResult convertConv(const onnx::NodeProto &node, ImportContext &c) {
   Value x = input(node, c, 0), filter = input(node, c, 1);
   auto filterType = cast<RankedTensorType>(filter.getType());
-  std::vector<int64_t> kernel = getInts(node, "kernel_shape")
-                                    .value_or(std::vector<int64_t>(
-                                        filterType.getShape().begin() + 2,
-                                        filterType.getShape().end()));
+  std::vector<int64_t> kernel =
+      getInts(node, "kernel_shape")
+          .value_or(std::vector<int64_t>(filterType.getShape().begin() + 2,
+                                         filterType.getShape().end()));
   FailureOr<Window> w = readWindow(node, c, x, kernel);
   if (failed(w))
     return failure();
@@ -118,15 +120,16 @@ LogicalResult convertConvTranspose(const onnx::NodeProto &node,
   auto filterType = cast<RankedTensorType>(filter.getType());
   if (!filterType.hasStaticShape())
     return c.error() << "ConvTranspose needs a static filter shape";
-  std::vector<int64_t> kernel = getInts(node, "kernel_shape")
-                                    .value_or(std::vector<int64_t>(
-                                        filterType.getShape().begin() + 2,
-                                        filterType.getShape().end()));
+  std::vector<int64_t> kernel =
+      getInts(node, "kernel_shape")
+          .value_or(std::vector<int64_t>(filterType.getShape().begin() + 2,
+                                         filterType.getShape().end()));
   // auto_pad and output_shape fix the pads from the output size; turn them
   // into explicit pads on a copy of the node.
   onnx::NodeProto explicitNode = node;
   std::string autoPad = getString(node, "auto_pad", "NOTSET");
-  std::optional<std::vector<int64_t>> outputShape = getInts(node, "output_shape");
+  std::optional<std::vector<int64_t>> outputShape =
+      getInts(node, "output_shape");
   if (autoPad != "NOTSET" || outputShape) {
     auto xType = cast<RankedTensorType>(x.getType());
     size_t spatial = kernel.size();
@@ -134,16 +137,18 @@ LogicalResult convertConvTranspose(const onnx::NodeProto &node,
         getInts(node, "strides").value_or(std::vector<int64_t>(spatial, 1));
     std::vector<int64_t> dilations =
         getInts(node, "dilations").value_or(std::vector<int64_t>(spatial, 1));
-    std::vector<int64_t> outputPadding = getInts(node, "output_padding")
-                                             .value_or(std::vector<int64_t>(spatial, 0));
+    std::vector<int64_t> outputPadding =
+        getInts(node, "output_padding")
+            .value_or(std::vector<int64_t>(spatial, 0));
     std::vector<int64_t> pads(2 * spatial, 0);
     for (size_t i = 0; i < spatial && autoPad != "VALID"; ++i) {
       int64_t in = xType.getDimSize(2 + i);
       if (ShapedType::isDynamic(in))
         return c.error() << "ConvTranspose with auto_pad or output_shape needs "
                             "static spatial sizes";
-      int64_t out = outputShape ? (*outputShape)[outputShape->size() - spatial + i]
-                                : in * strides[i];
+      int64_t out = outputShape
+                        ? (*outputShape)[outputShape->size() - spatial + i]
+                        : in * strides[i];
       int64_t total = strides[i] * (in - 1) + outputPadding[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - out;
       bool upper = autoPad == "SAME_UPPER";
@@ -193,12 +198,14 @@ LogicalResult convertConvTranspose(const onnx::NodeProto &node,
       dilated = must(c.build(
           "pad", {dilated},
           {c.ints("pads", {0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1})}));
-      dilated = must(c.build("reshape", {dilated},
-                             {c.ints("shape", {0, channels, h * sh, wd * sw})}));
-      dilated = must(c.build("slice", {dilated},
-                             {c.ints("starts", {0, 0}),
-                              c.ints("ends", {(h - 1) * sh + 1, (wd - 1) * sw + 1}),
-                              c.ints("axes", {2, 3}), c.ints("steps", {1, 1})}));
+      dilated =
+          must(c.build("reshape", {dilated},
+                       {c.ints("shape", {0, channels, h * sh, wd * sw})}));
+      dilated =
+          must(c.build("slice", {dilated},
+                       {c.ints("starts", {0, 0}),
+                        c.ints("ends", {(h - 1) * sh + 1, (wd - 1) * sw + 1}),
+                        c.ints("axes", {2, 3}), c.ints("steps", {1, 1})}));
     }
     // Border: (span - 1 - pad) on each side, plus output_padding at the end.
     std::vector<int64_t> pads(4), crop(4, 0);
@@ -213,23 +220,25 @@ LogicalResult convertConvTranspose(const onnx::NodeProto &node,
     }
     if (llvm::any_of(crop, [](int64_t v) { return v > 0; })) {
       auto t = cast<RankedTensorType>(dilated.getType());
-      dilated = must(c.build(
-          "slice", {dilated},
-          {c.ints("starts", {crop[0], crop[1]}),
-           c.ints("ends", {t.getDimSize(2) - crop[2], t.getDimSize(3) - crop[3]}),
-           c.ints("axes", {2, 3}), c.ints("steps", {1, 1})}));
+      dilated =
+          must(c.build("slice", {dilated},
+                       {c.ints("starts", {crop[0], crop[1]}),
+                        c.ints("ends", {t.getDimSize(2) - crop[2],
+                                        t.getDimSize(3) - crop[3]}),
+                        c.ints("axes", {2, 3}), c.ints("steps", {1, 1})}));
     }
     // Filter [C, F/g, kh, kw] -> [F, C/g, kh, kw], flipped.
     auto fType = cast<RankedTensorType>(f2d.getType());
     int64_t inPerGroup = fType.getDimSize(0) / groups;
     int64_t outPerGroup = fType.getDimSize(1);
     int64_t kh = fType.getDimSize(2), kw = fType.getDimSize(3);
-    Value f = must(c.build(
-        "reshape", {f2d},
-        {c.ints("shape", {groups, inPerGroup, outPerGroup, kh, kw})}));
+    Value f = must(
+        c.build("reshape", {f2d},
+                {c.ints("shape", {groups, inPerGroup, outPerGroup, kh, kw})}));
     f = must(c.build("transpose", {f}, {c.ints("perm", {0, 2, 1, 3, 4})}));
-    f = must(c.build("reshape", {f},
-                     {c.ints("shape", {groups * outPerGroup, inPerGroup, kh, kw})}));
+    f = must(
+        c.build("reshape", {f},
+                {c.ints("shape", {groups * outPerGroup, inPerGroup, kh, kw})}));
     f = must(c.build("slice", {f},
                      {c.ints("starts", {-1, -1}),
                       c.ints("ends", {INT64_MIN, INT64_MIN}),
@@ -274,8 +283,7 @@ LogicalResult convertPool(const onnx::NodeProto &node, ImportContext &c) {
       int64_t span = w->dilations[i] * (w->kernel[i] - 1) + 1;
       int64_t padded = in + w->pads[i] + w->pads[i + 2];
       int64_t floorOut = (padded - span) / w->strides[i] + 1;
-      int64_t ceilOut =
-          (padded - span + w->strides[i] - 1) / w->strides[i] + 1;
+      int64_t ceilOut = (padded - span + w->strides[i] - 1) / w->strides[i] + 1;
       // The last window must start inside the input or the leading padding.
       if ((ceilOut - 1) * w->strides[i] >= in + w->pads[i])
         --ceilOut;
@@ -291,8 +299,7 @@ LogicalResult convertPool(const onnx::NodeProto &node, ImportContext &c) {
   if (!isMax)
     attrs.push_back(c.boolean("count_include_pad", countPad));
   return defineLowered(
-      node, c, *w,
-      c.build(isMax ? "max_pool2d" : "avg_pool2d", {*x2d}, attrs));
+      node, c, *w, c.build(isMax ? "max_pool2d" : "avg_pool2d", {*x2d}, attrs));
 }
 
 LogicalResult convertGlobalPool(const onnx::NodeProto &node, ImportContext &c) {

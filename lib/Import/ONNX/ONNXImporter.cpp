@@ -12,7 +12,6 @@ namespace kiln {
 using namespace mlir;
 using namespace onnx_import;
 
-
 static Location nodeLocation(MLIRContext *ctx, const onnx::NodeProto &node,
                              const std::string &sourceName, int index) {
   std::string name = (node.name().empty() ? "#" + std::to_string(index)
@@ -23,12 +22,13 @@ static Location nodeLocation(MLIRContext *ctx, const onnx::NodeProto &node,
 }
 
 /// The type of a graph input or output from its value info.
-static FailureOr<RankedTensorType> valueInfoType(MLIRContext *ctx,
-                                                 const onnx::ValueInfoProto &info,
-                                                 Location loc) {
+static FailureOr<RankedTensorType>
+valueInfoType(MLIRContext *ctx, const onnx::ValueInfoProto &info,
+              Location loc) {
   if (!info.type().has_tensor_type()) {
-    emitError(loc) << "graph value '" << info.name()
-                   << "' is not a tensor (sequences and maps are not supported)";
+    emitError(loc)
+        << "graph value '" << info.name()
+        << "' is not a tensor (sequences and maps are not supported)";
     return failure();
   }
   const auto &tensor = info.type().tensor_type();
@@ -50,9 +50,8 @@ static FailureOr<RankedTensorType> valueInfoType(MLIRContext *ctx,
   return RankedTensorType::get(shape, element);
 }
 
-OwningOpRef<ModuleOp> importONNX(MLIRContext &context,
-                                       const std::string &bytes,
-                                       const std::string &sourceName) {
+OwningOpRef<ModuleOp> importONNX(MLIRContext &context, const std::string &bytes,
+                                 const std::string &sourceName) {
   context.loadDialect<mlir::kiln::KilnDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(&context, sourceName, 0, 0);
   onnx::ModelProto model;
@@ -74,9 +73,8 @@ OwningOpRef<ModuleOp> importONNX(MLIRContext &context,
     bool known = (node.domain().empty() || node.domain() == "ai.onnx") &&
                  findConverter(node.op_type());
     if (!known)
-      unsupported.push_back(
-          (node.domain().empty() ? "" : node.domain() + ".") + node.op_type() +
-          " (node '" + node.name() + "')");
+      unsupported.push_back((node.domain().empty() ? "" : node.domain() + ".") +
+                            node.op_type() + " (node '" + node.name() + "')");
   }
   if (!unsupported.empty()) {
     auto diag = emitError(fileLoc)

@@ -62,15 +62,21 @@ FailureOr<std::vector<Tap>> axisTaps(const onnx::NodeProto &node,
       getString(node, "nearest_mode", legacy ? "floor" : "round_prefer_floor");
   double a = getFloat(node, "cubic_coeff_a", -0.75f);
   bool excludeOutside = getInt(node, "exclude_outside", 0);
-  int taps = mode == "nearest" ? 1 : mode == "linear" ? 2 : mode == "cubic" ? 4 : 0;
+  int taps = mode == "nearest"  ? 1
+             : mode == "linear" ? 2
+             : mode == "cubic"  ? 4
+                                : 0;
   if (!taps) {
     c.error() << "Resize mode '" << mode << "' is not supported";
     return failure();
   }
   std::vector<Tap> result(taps);
-  auto clampIndex = [&](int64_t i) { return std::clamp<int64_t>(i, 0, in - 1); };
+  auto clampIndex = [&](int64_t i) {
+    return std::clamp<int64_t>(i, 0, in - 1);
+  };
   for (int64_t x = 0; x < out; ++x) {
-    std::optional<double> source = sourceCoordinate(transform, x, scale, in, out, outLength);
+    std::optional<double> source =
+        sourceCoordinate(transform, x, scale, in, out, outLength);
     if (!source) {
       c.error() << "Resize coordinate_transformation_mode '" << transform
                 << "' is not supported";
@@ -114,7 +120,8 @@ FailureOr<std::vector<Tap>> axisTaps(const onnx::NodeProto &node,
     }
     for (int k = 0; k < 4; ++k) {
       result[k].index.push_back(clampIndex(x0 - 1 + k));
-      result[k].weight.push_back(excludeOutside ? weights[k] / total : weights[k]);
+      result[k].weight.push_back(excludeOutside ? weights[k] / total
+                                                : weights[k]);
     }
   }
   return result;
@@ -126,7 +133,8 @@ LogicalResult convertResize(const onnx::NodeProto &node, ImportContext &c) {
   int64_t rank = type.getRank();
   if (!type.hasStaticShape())
     return c.error() << node.op_type() << " needs a static input shape";
-  if (getString(node, "coordinate_transformation_mode", "") == "tf_crop_and_resize")
+  if (getString(node, "coordinate_transformation_mode", "") ==
+      "tf_crop_and_resize")
     return c.error() << "Resize with tf_crop_and_resize is not supported";
   // Scales come from input 1 (Upsample, Resize-10) or 2; sizes from input 3.
   std::vector<double> scales;
@@ -160,8 +168,8 @@ LogicalResult convertResize(const onnx::NodeProto &node, ImportContext &c) {
     Type element = elementOf(x);
     for (int64_t axis = 0; axis < rank; ++axis) {
       int64_t in = type.getDimSize(axis);
-      int64_t out = sizes.empty() ? (int64_t)std::floor(in * scales[axis])
-                                  : sizes[axis];
+      int64_t out =
+          sizes.empty() ? (int64_t)std::floor(in * scales[axis]) : sizes[axis];
       double scale = sizes.empty() ? scales[axis] : (double)out / in;
       if (out == in && scale == 1.0)
         continue;
@@ -182,15 +190,16 @@ LogicalResult convertResize(const onnx::NodeProto &node, ImportContext &c) {
         auto indexType = RankedTensorType::get({out}, c.builder.getI64Type());
         Value indices = c.constant(
             DenseElementsAttr::get(indexType, ArrayRef<int64_t>(tap.index)));
-        Value gathered = must(c.build("gather", {result, indices},
-                                      {c.i64("axis", axis)}));
+        Value gathered =
+            must(c.build("gather", {result, indices}, {c.i64("axis", axis)}));
         if (taps->size() > 1) {
           auto weightType = RankedTensorType::get(weightShape, element);
           SmallVector<APFloat> weights;
           for (double w : tap.weight)
             weights.push_back(c.builder.getFloatAttr(element, w).getValue());
-          gathered = must(c.build(
-              "mul", {gathered, c.constant(DenseElementsAttr::get(weightType, weights))}));
+          gathered =
+              must(c.build("mul", {gathered, c.constant(DenseElementsAttr::get(
+                                                 weightType, weights))}));
         }
         sum = sum ? must(c.build("add", {sum, gathered})) : gathered;
       }

@@ -52,9 +52,11 @@ LogicalResult record(ImportContext &c, const std::string &name,
   for (const auto &e : s.entries)
     values.push_back(e.constant);
   auto type = RankedTensorType::get(
-      s.scalar ? ArrayRef<int64_t>{} : ArrayRef<int64_t>{(int64_t)values.size()},
+      s.scalar ? ArrayRef<int64_t>{}
+               : ArrayRef<int64_t>{(int64_t)values.size()},
       c.builder.getI64Type());
-  c.define(name, c.constant(DenseElementsAttr::get(type, ArrayRef<int64_t>(values))));
+  c.define(name,
+           c.constant(DenseElementsAttr::get(type, ArrayRef<int64_t>(values))));
   return success();
 }
 
@@ -97,15 +99,17 @@ std::optional<LogicalResult> convertSymbolicShape(const onnx::NodeProto &node,
   const std::string &op = node.op_type();
   if (op == "Shape") {
     Value x = input(node, c, 0);
-    auto type = x ? dyn_cast<RankedTensorType>(x.getType()) : RankedTensorType();
+    auto type =
+        x ? dyn_cast<RankedTensorType>(x.getType()) : RankedTensorType();
     if (!type || type.hasStaticShape() || findAttribute(node, "start") ||
         findAttribute(node, "end"))
       return std::nullopt;
     SymbolicShape s;
     for (int64_t d = 0; d < type.getRank(); ++d)
-      s.entries.push_back(type.isDynamicDim(d)
-                              ? SymbolicShape::Entry{0, x, d}
-                              : SymbolicShape::Entry{type.getDimSize(d), Value(), 0});
+      s.entries.push_back(
+          type.isDynamicDim(d)
+              ? SymbolicShape::Entry{0, x, d}
+              : SymbolicShape::Entry{type.getDimSize(d), Value(), 0});
     return record(c, node.output(0), s);
   }
   bool reads = false;
@@ -116,7 +120,8 @@ std::optional<LogicalResult> convertSymbolicShape(const onnx::NodeProto &node,
 
   if (op == "Reshape" && symbolic(c, node, 1) && !symbolic(c, node, 0))
     return reshapeTo(c, node, *symbolic(c, node, 1));
-  if (op == "Unsqueeze" || op == "Squeeze" || op == "Cast" || op == "Identity") {
+  if (op == "Unsqueeze" || op == "Squeeze" || op == "Cast" ||
+      op == "Identity") {
     SymbolicShape s = *symbolic(c, node, 0);
     if (op == "Unsqueeze")
       s.scalar = false;
@@ -166,7 +171,8 @@ std::optional<LogicalResult> convertSymbolicShape(const onnx::NodeProto &node,
       const auto &a = lhs->entries[lhs->entries.size() == 1 ? 0 : i];
       const auto &b = rhs->entries[rhs->entries.size() == 1 ? 0 : i];
       SymbolicShape::Entry e;
-      if (a.of || a.unknown || b.of || b.unknown || (op == "Div" && !b.constant)) {
+      if (a.of || a.unknown || b.of || b.unknown ||
+          (op == "Div" && !b.constant)) {
         e.unknown = true;
       } else {
         e.constant = op == "Add"   ? a.constant + b.constant
@@ -179,10 +185,12 @@ std::optional<LogicalResult> convertSymbolicShape(const onnx::NodeProto &node,
     return record(c, node.output(0), s);
   }
   if (op == "Slice" && symbolic(c, node, 0) && c.opset >= 10) {
-    std::optional<std::vector<int64_t>> starts = c.constantInts(input(node, c, 1));
-    std::optional<std::vector<int64_t>> ends = c.constantInts(input(node, c, 2));
-    bool unitSteps = !input(node, c, 4) ||
-                     c.constantInts(input(node, c, 4)) == std::vector<int64_t>{1};
+    std::optional<std::vector<int64_t>> starts =
+        c.constantInts(input(node, c, 1));
+    std::optional<std::vector<int64_t>> ends =
+        c.constantInts(input(node, c, 2));
+    bool unitSteps = !input(node, c, 4) || c.constantInts(input(node, c, 4)) ==
+                                               std::vector<int64_t>{1};
     if (!starts || !ends || starts->size() != 1 || !unitSteps)
       return unsupported(c, node);
     const SymbolicShape &from = *symbolic(c, node, 0);

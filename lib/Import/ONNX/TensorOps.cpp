@@ -6,12 +6,9 @@
 namespace kiln::onnx_import {
 using namespace mlir;
 
-
 std::optional<std::vector<int64_t>>
-intsInputOrAttr(const onnx::NodeProto &node,
-                                   ImportContext &c, int inputIndex,
-                                   int64_t sinceOpset,
-                                   const std::string &attrName) {
+intsInputOrAttr(const onnx::NodeProto &node, ImportContext &c, int inputIndex,
+                int64_t sinceOpset, const std::string &attrName) {
   if (c.opset >= sinceOpset) {
     Value v = input(node, c, inputIndex);
     if (!v)
@@ -46,7 +43,8 @@ LogicalResult convertConstant(const onnx::NodeProto &node, ImportContext &c) {
     return success();
   };
   if (const onnx::AttributeProto *a = findAttribute(node, "value_float"))
-    return make(RankedTensorType::get({}, b.getF32Type()), ArrayRef<float>{a->f()});
+    return make(RankedTensorType::get({}, b.getF32Type()),
+                ArrayRef<float>{a->f()});
   if (const onnx::AttributeProto *a = findAttribute(node, "value_int"))
     return make(RankedTensorType::get({}, b.getI64Type()),
                 ArrayRef<int64_t>{(int64_t)a->i()});
@@ -113,9 +111,8 @@ LogicalResult convertConstantOfShape(const onnx::NodeProto &node,
     value = *attr;
   }
   auto type = RankedTensorType::get(*shape, value.getElementType());
-  c.define(node.output(0),
-           c.constant(DenseElementsAttr::get(
-               type, *value.getValues<Attribute>().begin())));
+  c.define(node.output(0), c.constant(DenseElementsAttr::get(
+                               type, *value.getValues<Attribute>().begin())));
   return success();
 }
 
@@ -131,9 +128,10 @@ LogicalResult convertRange(const onnx::NodeProto &node, ImportContext &c) {
   SmallVector<Attribute> values;
   for (int64_t i = 0; i < count; ++i) {
     double v = *start + i * *delta;
-    values.push_back(isa<FloatType>(element)
-                         ? (Attribute)c.builder.getFloatAttr(element, v)
-                         : (Attribute)c.builder.getIntegerAttr(element, (int64_t)v));
+    values.push_back(
+        isa<FloatType>(element)
+            ? (Attribute)c.builder.getFloatAttr(element, v)
+            : (Attribute)c.builder.getIntegerAttr(element, (int64_t)v));
   }
   c.define(node.output(0), c.constant(DenseElementsAttr::get(type, values)));
   return success();
@@ -159,7 +157,8 @@ LogicalResult convertMatMul(const onnx::NodeProto &node, ImportContext &c) {
     axes.push_back(rank - 2);
   if (vecB)
     axes.push_back(rank - 1);
-  return define(node, c, c.build("squeeze", {*product}, {c.ints("axes", axes)}));
+  return define(node, c,
+                c.build("squeeze", {*product}, {c.ints("axes", axes)}));
 }
 
 LogicalResult convertGemm(const onnx::NodeProto &node, ImportContext &c) {
@@ -182,8 +181,9 @@ LogicalResult convertReshape(const onnx::NodeProto &node, ImportContext &c) {
   if (getInt(node, "allowzero", 0) && llvm::is_contained(*shape, 0))
     return c.error() << "Reshape with allowzero=1 and a 0 in the shape is not "
                         "supported";
-  return define(node, c,
-                c.build("reshape", {input(node, c, 0)}, {c.ints("shape", *shape)}));
+  return define(
+      node, c,
+      c.build("reshape", {input(node, c, 0)}, {c.ints("shape", *shape)}));
 }
 
 LogicalResult convertTranspose(const onnx::NodeProto &node, ImportContext &c) {
@@ -201,8 +201,9 @@ LogicalResult convertConcat(const onnx::NodeProto &node, ImportContext &c) {
   SmallVector<Value> inputs;
   for (int i = 0; i < node.input_size(); ++i)
     inputs.push_back(input(node, c, i));
-  return define(node, c,
-                c.build("concat", inputs, {c.i64("axis", getInt(node, "axis", 0))}));
+  return define(
+      node, c,
+      c.build("concat", inputs, {c.i64("axis", getInt(node, "axis", 0))}));
 }
 
 LogicalResult convertSlice(const onnx::NodeProto &node, ImportContext &c) {
@@ -243,15 +244,17 @@ LogicalResult convertExpand(const onnx::NodeProto &node, ImportContext &c) {
   std::optional<std::vector<int64_t>> shape = c.constantInts(input(node, c, 1));
   if (!shape)
     return notConstant(c, node, "shape");
-  return define(node, c,
-                c.build("expand", {input(node, c, 0)}, {c.ints("shape", *shape)}));
+  return define(
+      node, c,
+      c.build("expand", {input(node, c, 0)}, {c.ints("shape", *shape)}));
 }
 
 LogicalResult convertTile(const onnx::NodeProto &node, ImportContext &c) {
   // tile(x, r) = reshape(expand(x viewed as [1, d0, 1, d1, ...] to
   // [r0, d0, r1, d1, ...]), [r0 * d0, r1 * d1, ...]).
   Value x = input(node, c, 0);
-  std::optional<std::vector<int64_t>> repeats = c.constantInts(input(node, c, 1));
+  std::optional<std::vector<int64_t>> repeats =
+      c.constantInts(input(node, c, 1));
   if (!repeats)
     return notConstant(c, node, "repeats");
   auto type = cast<RankedTensorType>(x.getType());
@@ -290,8 +293,8 @@ LogicalResult convertPad(const onnx::NodeProto &node, ImportContext &c) {
   return define(node, c,
                 c.build("pad", {input(node, c, 0)},
                         {c.ints("pads", *pads), c.f64("value", value),
-                         c.attr("mode", c.builder.getStringAttr(
-                                            getString(node, "mode", "constant")))}));
+                         c.attr("mode", c.builder.getStringAttr(getString(
+                                            node, "mode", "constant")))}));
 }
 
 LogicalResult convertSqueeze(const onnx::NodeProto &node, ImportContext &c) {
@@ -299,9 +302,10 @@ LogicalResult convertSqueeze(const onnx::NodeProto &node, ImportContext &c) {
       intsInputOrAttr(node, c, 1, 13, "axes");
   if (!axes && c.opset >= 13 && input(node, c, 1))
     return notConstant(c, node, "axes");
-  return define(node, c,
-                c.build("squeeze", {input(node, c, 0)},
-                        {c.ints("axes", axes.value_or(std::vector<int64_t>()))}));
+  return define(
+      node, c,
+      c.build("squeeze", {input(node, c, 0)},
+              {c.ints("axes", axes.value_or(std::vector<int64_t>()))}));
 }
 
 LogicalResult convertUnsqueeze(const onnx::NodeProto &node, ImportContext &c) {
@@ -309,8 +313,9 @@ LogicalResult convertUnsqueeze(const onnx::NodeProto &node, ImportContext &c) {
       intsInputOrAttr(node, c, 1, 13, "axes");
   if (!axes)
     return notConstant(c, node, "axes");
-  return define(node, c,
-                c.build("unsqueeze", {input(node, c, 0)}, {c.ints("axes", *axes)}));
+  return define(
+      node, c,
+      c.build("unsqueeze", {input(node, c, 0)}, {c.ints("axes", *axes)}));
 }
 
 LogicalResult convertFlatten(const onnx::NodeProto &node, ImportContext &c) {
@@ -323,15 +328,18 @@ LogicalResult convertFlatten(const onnx::NodeProto &node, ImportContext &c) {
 /// LogSumExp. Axes are an attribute, or an input (ReduceSum from opset 13,
 /// the others from 18).
 LogicalResult convertReduce(const onnx::NodeProto &node, ImportContext &c) {
-  static const std::map<std::string, std::pair<std::string, std::string>> ops = {
-      // ONNX op -> (prologue unary op or "", kiln reduction)
-      {"ReduceSum", {"", "reduce_sum"}},     {"ReduceMean", {"", "reduce_mean"}},
-      {"ReduceMax", {"", "reduce_max"}},     {"ReduceMin", {"", "reduce_min"}},
-      {"ReduceProd", {"", "reduce_prod"}},   {"ReduceL1", {"abs", "reduce_sum"}},
-      {"ReduceL2", {"square", "reduce_sum"}},
-      {"ReduceSumSquare", {"square", "reduce_sum"}},
-      {"ReduceLogSum", {"", "reduce_sum"}},
-      {"ReduceLogSumExp", {"exp", "reduce_sum"}}};
+  static const std::map<std::string, std::pair<std::string, std::string>> ops =
+      {// ONNX op -> (prologue unary op or "", kiln reduction)
+       {"ReduceSum", {"", "reduce_sum"}},
+       {"ReduceMean", {"", "reduce_mean"}},
+       {"ReduceMax", {"", "reduce_max"}},
+       {"ReduceMin", {"", "reduce_min"}},
+       {"ReduceProd", {"", "reduce_prod"}},
+       {"ReduceL1", {"abs", "reduce_sum"}},
+       {"ReduceL2", {"square", "reduce_sum"}},
+       {"ReduceSumSquare", {"square", "reduce_sum"}},
+       {"ReduceLogSum", {"", "reduce_sum"}},
+       {"ReduceLogSumExp", {"exp", "reduce_sum"}}};
   const auto &[prologue, reduction] = ops.at(node.op_type());
   int64_t axesInputOpset = node.op_type() == "ReduceSum" ? 13 : 18;
   std::optional<std::vector<int64_t>> axes =
@@ -354,8 +362,8 @@ LogicalResult convertReduce(const onnx::NodeProto &node, ImportContext &c) {
                  c.boolean("keepdims", getInt(node, "keepdims", 1))});
   if (succeeded(v) && node.op_type() == "ReduceL2")
     v = c.build("sqrt", {*v});
-  if (succeeded(v) && (node.op_type() == "ReduceLogSum" ||
-                       node.op_type() == "ReduceLogSumExp"))
+  if (succeeded(v) &&
+      (node.op_type() == "ReduceLogSum" || node.op_type() == "ReduceLogSumExp"))
     v = c.build("log", {*v});
   return define(node, c, v);
 }
@@ -376,10 +384,10 @@ LogicalResult convertArg(const onnx::NodeProto &node, ImportContext &c) {
     return c.error() << node.op_type()
                      << " with select_last_index=1 needs a static axis size";
   return guarded([&] {
-    Value reversed = must(c.build(
-        "slice", {x},
-        {c.ints("starts", {-1}), c.ints("ends", {INT64_MIN}),
-         c.ints("axes", {axis}), c.ints("steps", {-1})}));
+    Value reversed =
+        must(c.build("slice", {x},
+                     {c.ints("starts", {-1}), c.ints("ends", {INT64_MIN}),
+                      c.ints("axes", {axis}), c.ints("steps", {-1})}));
     Value first = must(c.build(op, {reversed}, attrs));
     Value last = c.scalarConstant(c.builder.getI64Type(), size - 1);
     return define(node, c, c.build("sub", {last, first}));

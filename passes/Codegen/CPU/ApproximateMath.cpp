@@ -20,9 +20,8 @@ struct KilnApproximateMathPass
     // keeps the libm implementations.
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       name.consume_front("math.");
-      return llvm::is_contained({"tanh", "erf", "exp", "expm1", "log",
-                                 "log1p", "log2", "sin", "cos", "atan",
-                                 "atan2"},
+      return llvm::is_contained({"tanh", "erf", "exp", "expm1", "log", "log1p",
+                                 "log2", "sin", "cos", "atan", "atan2"},
                                 name);
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

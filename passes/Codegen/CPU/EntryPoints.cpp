@@ -98,8 +98,8 @@ struct KilnAnnotateEntryPointsPass
     }
     std::string text;
     llvm::raw_string_ostream os(text);
-    os << llvm::json::Value(llvm::json::Object{{"format", "kiln-1"},
-                                               {"entries", std::move(entries)}});
+    os << llvm::json::Value(llvm::json::Object{
+        {"format", "kiln-1"}, {"entries", std::move(entries)}});
     module->setAttr(kMetadataAttr, StringAttr::get(&getContext(), text));
   }
 };
@@ -123,8 +123,8 @@ struct KilnExportEntryPointsPass
       StringRef name = wrapper.getName().drop_front(strlen("_mlir_ciface_"));
       auto original = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
       bool hasResults =
-          original && !isa<LLVM::LLVMVoidType>(
-                          original.getFunctionType().getReturnType());
+          original &&
+          !isa<LLVM::LLVMVoidType>(original.getFunctionType().getReturnType());
       auto entry = LLVM::LLVMFuncOp::create(
           b, loc, ("_kiln_entry_" + name).str(),
           LLVM::LLVMFunctionType::get(voidType, {ptr}));

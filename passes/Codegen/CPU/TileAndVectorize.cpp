@@ -171,7 +171,8 @@ struct KilnTileAndVectorizePass
 
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (isa<TilingInterface>(op.getOperation()) && op.hasPureTensorSemantics())
+      if (isa<TilingInterface>(op.getOperation()) &&
+          op.hasPureTensorSemantics())
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops)
@@ -199,8 +200,7 @@ struct KilnTileAndVectorizePass
     Operation *target = op.getOperation();
     if (llvm::any_of(*tiles, [](int64_t t) { return t != 0; })) {
       scf::SCFTilingOptions options;
-      options.setTileSizes(
-          getAsIndexOpFoldResult(&getContext(), *tiles));
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), *tiles));
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> tiled =
           scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), options);

@@ -58,8 +58,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     RankedTensorType resultType = op.getType();
     Type element = resultType.getElementType();
     int64_t rank = resultType.getRank();
-    SmallVector<OpFoldResult> lhsSizes = tensor::getMixedSizes(rewriter, loc, lhs);
-    SmallVector<OpFoldResult> rhsSizes = tensor::getMixedSizes(rewriter, loc, rhs);
+    SmallVector<OpFoldResult> lhsSizes =
+        tensor::getMixedSizes(rewriter, loc, lhs);
+    SmallVector<OpFoldResult> rhsSizes =
+        tensor::getMixedSizes(rewriter, loc, rhs);
     OpFoldResult n = rhsSizes.back();
 
     // [..., M, K] x [K, N]: fold the batch into M and use one matmul.
@@ -68,12 +70,12 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       Value flatLhs = lhs;
       SmallVector<OpFoldResult> rows(lhsSizes.begin(), lhsSizes.end() - 1);
       if (lhsType.getRank() > 2)
-        flatLhs = collapse(rewriter, loc, lhs,
-                           {range(0, lhsType.getRank() - 1),
-                            {lhsType.getRank() - 1}});
+        flatLhs = collapse(
+            rewriter, loc, lhs,
+            {range(0, lhsType.getRank() - 1), {lhsType.getRank() - 1}});
       int64_t m = tensorType(flatLhs).getDimSize(0);
-      auto flatResultType = RankedTensorType::get(
-          {m, resultType.getDimSize(rank - 1)}, element);
+      auto flatResultType =
+          RankedTensorType::get({m, resultType.getDimSize(rank - 1)}, element);
       SmallVector<OpFoldResult> flatSizes = {
           lhsType.getRank() > 2
               ? OpFoldResult(buildProduct(rewriter, loc, rows))
@@ -133,22 +135,21 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         batchRank > 1 ? OpFoldResult(buildProduct(rewriter, loc, batchSizes))
                       : batchSizes.front(),
         lhsSizes[lhsSizes.size() - 2], n};
-    auto flatType = RankedTensorType::get(
-        {tensorType(lhs).getDimSize(0), resultType.getDimSize(rank - 2),
-         resultType.getDimSize(rank - 1)},
-        element);
+    auto flatType = RankedTensorType::get({tensorType(lhs).getDimSize(0),
+                                           resultType.getDimSize(rank - 2),
+                                           resultType.getDimSize(rank - 1)},
+                                          element);
     Value init = zeroFilled(rewriter, loc, flatType, flatSizes);
-    Value product =
-        linalg::BatchMatmulOp::create(rewriter, loc, ValueRange{lhs, rhs},
-                                      ValueRange{init})
-            .getResult(0);
+    Value product = linalg::BatchMatmulOp::create(
+                        rewriter, loc, ValueRange{lhs, rhs}, ValueRange{init})
+                        .getResult(0);
     if (batchRank > 1) {
       SmallVector<OpFoldResult> sizes(batchSizes);
       sizes.push_back(flatSizes[1]);
       sizes.push_back(n);
-      product = expand(rewriter, loc, product, resultType,
-                       {range(0, batchRank), {batchRank}, {batchRank + 1}},
-                       sizes);
+      product =
+          expand(rewriter, loc, product, resultType,
+                 {range(0, batchRank), {batchRank}, {batchRank + 1}}, sizes);
     }
     rewriter.replaceOp(op, product);
     return success();
@@ -179,13 +180,11 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
 
 /// Output sizes of a window op: N and C (or F) are given, H and W come from
 /// the result type, or are computed when dynamic.
-SmallVector<OpFoldResult> windowResultSizes(OpBuilder &b, Location loc,
-                                            Value paddedInput,
-                                            OpFoldResult channels,
-                                            RankedTensorType resultType,
-                                            ArrayRef<int64_t> kernel,
-                                            ArrayRef<int64_t> strides,
-                                            ArrayRef<int64_t> dilations) {
+SmallVector<OpFoldResult>
+windowResultSizes(OpBuilder &b, Location loc, Value paddedInput,
+                  OpFoldResult channels, RankedTensorType resultType,
+                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                  ArrayRef<int64_t> dilations) {
   SmallVector<OpFoldResult> sizes = {
       tensor::getMixedSize(b, loc, paddedInput, 0), channels};
   for (int i = 0; i < 2; ++i) {
@@ -201,9 +200,8 @@ SmallVector<OpFoldResult> windowResultSizes(OpBuilder &b, Location loc,
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value size = arith::AddIOp::create(
         b, loc,
-        arith::DivUIOp::create(b, loc,
-                               arith::SubIOp::create(b, loc, padded, span),
-                               stride),
+        arith::DivUIOp::create(
+            b, loc, arith::SubIOp::create(b, loc, padded, span), stride),
         one);
     sizes.push_back(size);
   }
@@ -217,11 +215,11 @@ Value addChannelBias(OpBuilder &b, Location loc, Value conv, Value bias) {
   Value expanded = expand(b, loc, bias, bias3d, {{0, 1, 2}},
                           {tensor::getMixedSize(b, loc, bias, 0),
                            b.getIndexAttr(1), b.getIndexAttr(1)});
-  return buildElementwise(b, loc, {conv, expanded}, tensorType(conv),
-                          [](OpBuilder &nb, Location l, ValueRange a) {
-                            return arith::AddFOp::create(nb, l, a[0], a[1])
-                                .getResult();
-                          });
+  return buildElementwise(
+      b, loc, {conv, expanded}, tensorType(conv),
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        return arith::AddFOp::create(nb, l, a[0], a[1]).getResult();
+      });
 }
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
@@ -253,15 +251,12 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       // Depthwise: filter [C, 1, KH, KW] -> [C, KH, KW].
       auto depthwiseFilterType = RankedTensorType::get(
           {features, filterShape[2], filterShape[3]}, element);
-      Value depthwiseFilter =
-          tensor::CollapseShapeOp::create(rewriter, loc, depthwiseFilterType,
-                                          filter,
-                                          ArrayRef<ReassociationIndices>{
-                                              {0, 1}, {2}, {3}});
+      Value depthwiseFilter = tensor::CollapseShapeOp::create(
+          rewriter, loc, depthwiseFilterType, filter,
+          ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
       conv = linalg::DepthwiseConv2DNchwChwOp::create(
-                 rewriter, loc, resultType,
-                 ValueRange{input, depthwiseFilter}, ValueRange{init},
-                 strides, dilations)
+                 rewriter, loc, resultType, ValueRange{input, depthwiseFilter},
+                 ValueRange{init}, strides, dilations)
                  .getResult(0);
     } else {
       // Grouped: [N, G*C', H, W] x [G*F', C', KH, KW] through
@@ -315,8 +310,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
   }
 };
 
-template <typename OpTy>
-struct Pool2DLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct Pool2DLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   static constexpr bool isMax = std::is_same_v<OpTy, MaxPool2DOp>;
 
@@ -333,11 +327,9 @@ struct Pool2DLowering : OpConversionPattern<OpTy> {
         padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(), padValue);
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilations());
-    SmallVector<OpFoldResult> sizes =
-        windowResultSizes(rewriter, loc, input,
-                          tensor::getMixedSize(rewriter, loc, input, 1),
-                          resultType, kernel, op.getStrides(),
-                          op.getDilations());
+    SmallVector<OpFoldResult> sizes = windowResultSizes(
+        rewriter, loc, input, tensor::getMixedSize(rewriter, loc, input, 1),
+        resultType, kernel, op.getStrides(), op.getDilations());
     Value window = tensor::EmptyOp::create(rewriter, loc, kernel, element);
     Value init = buildFilled(rewriter, loc, resultType, sizes, padValue);
     Value pooled;
@@ -383,25 +375,24 @@ struct Pool2DLowering : OpConversionPattern<OpTy> {
     RankedTensorType inputType = tensorType(input);
     auto onesType = RankedTensorType::get(
         {1, 1, inputType.getDimSize(2), inputType.getDimSize(3)}, element);
-    Value ones = buildFilled(b, loc, onesType,
-                             {b.getIndexAttr(1), b.getIndexAttr(1),
-                              inputSizes[2], inputSizes[3]},
-                             b.getFloatAttr(element, 1.0));
+    Value ones = buildFilled(
+        b, loc, onesType,
+        {b.getIndexAttr(1), b.getIndexAttr(1), inputSizes[2], inputSizes[3]},
+        b.getFloatAttr(element, 1.0));
     Value paddedOnes =
         padSpatial(b, loc, ones, op.getPads(), b.getZeroAttr(element));
     auto countType = RankedTensorType::get(
         {1, 1, resultType.getDimSize(2), resultType.getDimSize(3)}, element);
-    SmallVector<OpFoldResult> countSizes = windowResultSizes(
-        b, loc, paddedOnes, b.getIndexAttr(1), countType, op.getKernel(),
-        op.getStrides(), op.getDilations());
+    SmallVector<OpFoldResult> countSizes =
+        windowResultSizes(b, loc, paddedOnes, b.getIndexAttr(1), countType,
+                          op.getKernel(), op.getStrides(), op.getDilations());
     countSizes[0] = b.getIndexAttr(1);
     Value window = tensor::EmptyOp::create(b, loc, op.getKernel(), element);
-    Value counts =
-        linalg::PoolingNchwSumOp::create(
-            b, loc, countType, ValueRange{paddedOnes, window},
-            ValueRange{zeroFilled(b, loc, countType, countSizes)}, strides,
-            dilations)
-            .getResult(0);
+    Value counts = linalg::PoolingNchwSumOp::create(
+                       b, loc, countType, ValueRange{paddedOnes, window},
+                       ValueRange{zeroFilled(b, loc, countType, countSizes)},
+                       strides, dilations)
+                       .getResult(0);
     return buildElementwise(b, loc, {sums, counts}, resultType, divide);
   }
   Value divideByCount(OpBuilder &, Location, MaxPool2DOp, Value, Value sums,

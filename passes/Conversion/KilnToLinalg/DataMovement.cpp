@@ -42,10 +42,10 @@ SmallVector<OpFoldResult> reshapeSizes(OpBuilder &b, Location loc, ReshapeOp op,
     for (auto [i, s] : llvm::enumerate(sizes))
       if ((int)i != inferred)
         known.push_back(s);
-    sizes[inferred] = arith::DivUIOp::create(b, loc,
-                                             buildProduct(b, loc, inputSizes),
-                                             buildProduct(b, loc, known))
-                          .getResult();
+    sizes[inferred] =
+        arith::DivUIOp::create(b, loc, buildProduct(b, loc, inputSizes),
+                               buildProduct(b, loc, known))
+            .getResult();
   }
   return sizes;
 }
@@ -99,8 +99,7 @@ SmallVector<OpFoldResult> reshapeSizes(OpBuilder &b, Location loc, FlattenOp op,
   return sizes;
 }
 
-template <typename OpTy>
-struct ReshapeLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReshapeLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -108,8 +107,9 @@ struct ReshapeLowering : OpConversionPattern<OpTy> {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
     auto type = cast<RankedTensorType>(op.getType());
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, input, type,
-                                        reshapeSizes(rewriter, loc, op, input)));
+    rewriter.replaceOp(op,
+                       buildReshape(rewriter, loc, input, type,
+                                    reshapeSizes(rewriter, loc, op, input)));
     return success();
   }
 };
@@ -127,8 +127,8 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
       sizes.push_back(inputSizes[p]);
     Value init = buildEmpty(rewriter, loc, op.getType(), sizes);
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, loc,
-                                                       adaptor.getInput(),
-                                                       init, op.getPerm())
+                                                       adaptor.getInput(), init,
+                                                       op.getPerm())
                                .getResult()[0]);
     return success();
   }
@@ -213,8 +213,7 @@ std::pair<Value, Value> sliceRange(OpBuilder &b, Location loc, Value dim,
   int64_t magnitude = std::abs(step);
   // ceil(span / |step|), at least 0.
   Value count = arith::DivSIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, span, index(b, loc, magnitude - 1)),
+      b, loc, arith::AddIOp::create(b, loc, span, index(b, loc, magnitude - 1)),
       index(b, loc, magnitude));
   count = arith::MaxSIOp::create(b, loc, count, zero);
   return {s, count};
@@ -234,15 +233,14 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
         tensor::getMixedSizes(rewriter, loc, input);
     SmallVector<int64_t> steps(rank, 1);
     for (size_t i = 0; i < op.getStarts().size(); ++i) {
-      int64_t axis = *normalizeAxis(op.getAxes().empty() ? (int64_t)i
-                                                         : op.getAxes()[i],
-                                    rank);
+      int64_t axis = *normalizeAxis(
+          op.getAxes().empty() ? (int64_t)i : op.getAxes()[i], rank);
       int64_t step = op.getSteps().empty() ? 1 : op.getSteps()[i];
       steps[axis] = step;
       int64_t start = op.getStarts()[i], end = op.getEnds()[i];
       if (!inputType.isDynamicDim(axis)) {
-        auto [s, count] = resolveSliceRange(inputType.getDimSize(axis), start,
-                                            end, step);
+        auto [s, count] =
+            resolveSliceRange(inputType.getDimSize(axis), start, end, step);
         // An empty slice may start at the end; tensor.extract_slice wants
         // offsets in bounds.
         offsets[axis] = rewriter.getIndexAttr(count == 0 ? 0 : s);
@@ -281,7 +279,8 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
                 arith::MulIOp::create(b, l, i, index(b, l, steps[d]))));
           }
           linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
+              b, l,
+              tensor::ExtractOp::create(b, l, input, indices).getResult());
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -312,10 +311,12 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     int64_t rank = type.getRank(), q = indicesType.getRank();
     int64_t axis = *normalizeAxis((int64_t)op.getAxis(), dataType.getRank());
 
-    SmallVector<OpFoldResult> dataSizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> dataSizes =
+        tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<OpFoldResult> indexSizes =
         tensor::getMixedSizes(rewriter, loc, indices);
-    SmallVector<OpFoldResult> sizes(dataSizes.begin(), dataSizes.begin() + axis);
+    SmallVector<OpFoldResult> sizes(dataSizes.begin(),
+                                    dataSizes.begin() + axis);
     sizes.append(indexSizes);
     sizes.append(dataSizes.begin() + axis + 1, dataSizes.end());
     Value init = buildEmpty(rewriter, loc, type, sizes);
@@ -323,8 +324,9 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     SmallVector<AffineExpr> indexExprs;
     for (int64_t j = 0; j < q; ++j)
       indexExprs.push_back(getAffineDimExpr(axis + j, ctx));
-    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
-                                   AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, indexExprs, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     Value axisSize = tensor::DimOp::create(rewriter, loc, data, axis);
@@ -407,14 +409,13 @@ struct PadLowering : OpConversionPattern<PadOp> {
         tensor::getMixedSizes(rewriter, loc, input);
     SmallVector<OpFoldResult> sizes;
     for (int64_t d = 0; d < rank; ++d)
-      sizes.push_back(
-          type.isDynamicDim(d)
-              ? OpFoldResult(arith::AddIOp::create(
-                    rewriter, loc,
-                    getValueOrCreateConstantIndexOp(rewriter, loc,
-                                                    inputSizes[d]),
-                    index(rewriter, loc, pads[d] + pads[d + rank])))
-              : rewriter.getIndexAttr(type.getDimSize(d)));
+      sizes.push_back(type.isDynamicDim(d)
+                          ? OpFoldResult(arith::AddIOp::create(
+                                rewriter, loc,
+                                getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                                inputSizes[d]),
+                                index(rewriter, loc, pads[d] + pads[d + rank])))
+                          : rewriter.getIndexAttr(type.getDimSize(d)));
     Value init = buildEmpty(rewriter, loc, type, sizes);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
@@ -426,8 +427,8 @@ struct PadLowering : OpConversionPattern<PadOp> {
           for (int64_t d = 0; d < rank; ++d) {
             Value dim = getValueOrCreateConstantIndexOp(b, l, inputSizes[d]);
             Value last = arith::SubIOp::create(b, l, dim, index(b, l, 1));
-            Value j = arith::SubIOp::create(b, l, linalg::IndexOp::create(b, l, d),
-                                            index(b, l, pads[d]));
+            Value j = arith::SubIOp::create(
+                b, l, linalg::IndexOp::create(b, l, d), index(b, l, pads[d]));
             if (reflect) {
               // j < 0 -> -j; j > last -> 2 * last - j.
               Value zero = index(b, l, 0);
@@ -455,6 +456,6 @@ struct PadLowering : OpConversionPattern<PadOp> {
 void kiln::populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeLowering<ReshapeOp>, ReshapeLowering<SqueezeOp>,
                ReshapeLowering<UnsqueezeOp>, ReshapeLowering<FlattenOp>,
-               TransposeLowering, ConcatLowering, SliceLowering,
-               GatherLowering, GatherElementsLowering, PadLowering>(patterns.getContext());
+               TransposeLowering, ConcatLowering, SliceLowering, GatherLowering,
+               GatherElementsLowering, PadLowering>(patterns.getContext());
 }

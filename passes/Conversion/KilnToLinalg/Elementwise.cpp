@@ -83,8 +83,9 @@ Value pythonMod(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   }
   Value signsDiffer = arith::XOrIOp::create(b, loc, remNegative, rhsNegative);
   Value adjust = arith::AndIOp::create(b, loc, signsDiffer, remNonZero);
-  Value adjusted = isFloat(lhs) ? (Value)arith::AddFOp::create(b, loc, rem, rhs)
-                                : (Value)arith::AddIOp::create(b, loc, rem, rhs);
+  Value adjusted = isFloat(lhs)
+                       ? (Value)arith::AddFOp::create(b, loc, rem, rhs)
+                       : (Value)arith::AddIOp::create(b, loc, rem, rhs);
   return arith::SelectOp::create(b, loc, adjust, adjusted, rem);
 }
 
@@ -96,10 +97,11 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
   bool fromBool = from.isInteger(1), toBool = to.isInteger(1);
   if (toBool) {
     Value zero = buildScalarConstant(b, loc, from, 0.0);
-    return fromFloat ? (Value)arith::CmpFOp::create(
-                           b, loc, arith::CmpFPredicate::UNE, x, zero)
-                     : (Value)arith::CmpIOp::create(
-                           b, loc, arith::CmpIPredicate::ne, x, zero);
+    return fromFloat
+               ? (Value)arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
+                                              x, zero)
+               : (Value)arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                              x, zero);
   }
   if (fromFloat && toFloat) {
     unsigned fromWidth = from.getIntOrFloatBitWidth();
@@ -110,9 +112,8 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
       x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
       fromWidth = 32;
     }
-    return fromWidth < toWidth
-               ? (Value)arith::ExtFOp::create(b, loc, to, x)
-               : (Value)arith::TruncFOp::create(b, loc, to, x);
+    return fromWidth < toWidth ? (Value)arith::ExtFOp::create(b, loc, to, x)
+                               : (Value)arith::TruncFOp::create(b, loc, to, x);
   }
   if (fromFloat)
     return arith::FPToSIOp::create(b, loc, to, x);
@@ -205,7 +206,8 @@ Value scalarBody(AbsOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::MaxSIOp::create(b, loc, a[0], negated);
 }
 Value scalarBody(SignOp, OpBuilder &b, Location loc, ValueRange a) {
-  Value zero = constantLike(b, loc, a[0], 0), one = constantLike(b, loc, a[0], 1),
+  Value zero = constantLike(b, loc, a[0], 0),
+        one = constantLike(b, loc, a[0], 1),
         minusOne = constantLike(b, loc, a[0], -1);
   Value positive = compare(b, loc, {a[0], zero}, arith::CmpFPredicate::OGT,
                            arith::CmpIPredicate::sgt);
@@ -217,8 +219,8 @@ Value scalarBody(SignOp, OpBuilder &b, Location loc, ValueRange a) {
   if (!isFloat(a[0]))
     return sign;
   // NaN stays NaN, as in NumPy.
-  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0],
-                                      a[0]);
+  Value isNan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0], a[0]);
   return arith::SelectOp::create(b, loc, isNan, a[0], sign);
 }
 Value scalarBody(ReluOp, OpBuilder &b, Location loc, ValueRange a) {
@@ -241,14 +243,16 @@ Value scalarBody(SoftplusOp, OpBuilder &b, Location loc, ValueRange a) {
   // max(x, 0) + log1p(exp(-|x|)) does not overflow for large |x|.
   Value x = a[0];
   Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
-  Value tail = math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  Value tail =
+      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
   return arith::AddFOp::create(b, loc, clamp(b, loc, x, 0.0, std::nullopt),
                                tail);
 }
 Value scalarBody(HardSwishOp, OpBuilder &b, Location loc, ValueRange a) {
   Value x = a[0];
   Value t = arith::AddFOp::create(
-      b, loc, arith::MulFOp::create(b, loc, x, constantLike(b, loc, x, 1.0 / 6)),
+      b, loc,
+      arith::MulFOp::create(b, loc, x, constantLike(b, loc, x, 1.0 / 6)),
       constantLike(b, loc, x, 0.5));
   return arith::MulFOp::create(b, loc, x, clamp(b, loc, t, 0.0, 1.0));
 }
@@ -257,7 +261,8 @@ Value scalarBody(GeluOp op, OpBuilder &b, Location loc, ValueRange a) {
   Value half = constantLike(b, loc, x, 0.5), one = constantLike(b, loc, x, 1);
   Value inner;
   if (op.getApproximate() == "tanh") {
-    Value cube = arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value cube =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
     Value poly = arith::AddFOp::create(
         b, loc, x,
         arith::MulFOp::create(b, loc, cube, constantLike(b, loc, x, 0.044715)));
@@ -314,9 +319,7 @@ Value scalarBody(ClipOp op, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(WhereOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
 }
-Value scalarBody(ExpandOp, OpBuilder &, Location, ValueRange a) {
-  return a[0];
-}
+Value scalarBody(ExpandOp, OpBuilder &, Location, ValueRange a) { return a[0]; }
 
 /// Lowers any op above to a linalg.generic around its scalar body.
 template <typename OpTy>
@@ -366,31 +369,30 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
 } // namespace
 
 void kiln::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<
-      ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
-      ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
-      ElementwiseLowering<PowOp>, ElementwiseLowering<MaxOp>,
-      ElementwiseLowering<MinOp>, ElementwiseLowering<ModOp>,
-      ElementwiseLowering<AndOp>, ElementwiseLowering<OrOp>,
-      ElementwiseLowering<XorOp>, ElementwiseLowering<EqualOp>,
-      ElementwiseLowering<NotEqualOp>, ElementwiseLowering<LessOp>,
-      ElementwiseLowering<LessEqualOp>, ElementwiseLowering<GreaterOp>,
-      ElementwiseLowering<GreaterEqualOp>, ElementwiseLowering<ExpOp>,
-      ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
-      ElementwiseLowering<RsqrtOp>, ElementwiseLowering<TanhOp>,
-      ElementwiseLowering<ErfOp>, ElementwiseLowering<FloorOp>,
-      ElementwiseLowering<CeilOp>, ElementwiseLowering<RoundOp>,
-      ElementwiseLowering<SinOp>, ElementwiseLowering<CosOp>,
-      ElementwiseLowering<AsinOp>, ElementwiseLowering<AcosOp>,
-      ElementwiseLowering<AtanOp>,
-      ElementwiseLowering<NegOp>, ElementwiseLowering<AbsOp>,
-      ElementwiseLowering<SignOp>, ElementwiseLowering<ReluOp>,
-      ElementwiseLowering<NotOp>, ElementwiseLowering<ReciprocalOp>,
-      ElementwiseLowering<SigmoidOp>, ElementwiseLowering<SiluOp>,
-      ElementwiseLowering<SoftplusOp>, ElementwiseLowering<HardSwishOp>,
-      ElementwiseLowering<GeluOp>, ElementwiseLowering<LeakyReluOp>,
-      ElementwiseLowering<EluOp>, ElementwiseLowering<HardSigmoidOp>,
-      ElementwiseLowering<ClipOp>, ElementwiseLowering<WhereOp>,
-      ElementwiseLowering<ExpandOp>, CastLowering, ConstantLowering>(
-      patterns.getContext());
+  patterns
+      .add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
+           ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
+           ElementwiseLowering<PowOp>, ElementwiseLowering<MaxOp>,
+           ElementwiseLowering<MinOp>, ElementwiseLowering<ModOp>,
+           ElementwiseLowering<AndOp>, ElementwiseLowering<OrOp>,
+           ElementwiseLowering<XorOp>, ElementwiseLowering<EqualOp>,
+           ElementwiseLowering<NotEqualOp>, ElementwiseLowering<LessOp>,
+           ElementwiseLowering<LessEqualOp>, ElementwiseLowering<GreaterOp>,
+           ElementwiseLowering<GreaterEqualOp>, ElementwiseLowering<ExpOp>,
+           ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
+           ElementwiseLowering<RsqrtOp>, ElementwiseLowering<TanhOp>,
+           ElementwiseLowering<ErfOp>, ElementwiseLowering<FloorOp>,
+           ElementwiseLowering<CeilOp>, ElementwiseLowering<RoundOp>,
+           ElementwiseLowering<SinOp>, ElementwiseLowering<CosOp>,
+           ElementwiseLowering<AsinOp>, ElementwiseLowering<AcosOp>,
+           ElementwiseLowering<AtanOp>, ElementwiseLowering<NegOp>,
+           ElementwiseLowering<AbsOp>, ElementwiseLowering<SignOp>,
+           ElementwiseLowering<ReluOp>, ElementwiseLowering<NotOp>,
+           ElementwiseLowering<ReciprocalOp>, ElementwiseLowering<SigmoidOp>,
+           ElementwiseLowering<SiluOp>, ElementwiseLowering<SoftplusOp>,
+           ElementwiseLowering<HardSwishOp>, ElementwiseLowering<GeluOp>,
+           ElementwiseLowering<LeakyReluOp>, ElementwiseLowering<EluOp>,
+           ElementwiseLowering<HardSigmoidOp>, ElementwiseLowering<ClipOp>,
+           ElementwiseLowering<WhereOp>, ElementwiseLowering<ExpandOp>,
+           CastLowering, ConstantLowering>(patterns.getContext());
 }

@@ -32,7 +32,8 @@ kiln::broadcastResultSizes(OpBuilder &b, Location loc, ValueRange inputs,
       }
     }
     assert(source && "a dynamic result dimension has a dynamic source");
-    sizes.push_back(tensor::DimOp::create(b, loc, source, sourceDim).getResult());
+    sizes.push_back(
+        tensor::DimOp::create(b, loc, source, sourceDim).getResult());
   }
   return sizes;
 }
@@ -115,14 +116,14 @@ Value kiln::buildReshape(OpBuilder &b, Location loc, Value input,
   }
   // Collapse to 1-D (or start from a 0-D tensor as-is).
   Value flat = input;
-  int64_t count = resultType.hasStaticShape() ? resultType.getNumElements()
+  int64_t count = resultType.hasStaticShape()  ? resultType.getNumElements()
                   : inputType.hasStaticShape() ? inputType.getNumElements()
                                                : ShapedType::kDynamic;
   auto flatType = RankedTensorType::get({count}, inputType.getElementType());
   if (inputType.getRank() == 0) {
-    flat = tensor::ExpandShapeOp::create(b, loc, flatType, input,
-                                         ArrayRef<ReassociationIndices>{},
-                                         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    flat = tensor::ExpandShapeOp::create(
+        b, loc, flatType, input, ArrayRef<ReassociationIndices>{},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   } else if (inputType.getRank() != 1 || inputType != flatType) {
     ReassociationIndices all;
     for (int64_t d = 0; d < inputType.getRank(); ++d)
@@ -141,9 +142,8 @@ Value kiln::buildReshape(OpBuilder &b, Location loc, Value input,
     all.push_back(d);
   if (resultType.getRank() == 1 && flatType == resultType)
     return flat;
-  return tensor::ExpandShapeOp::create(b, loc, resultType, flat,
-                                       ArrayRef<ReassociationIndices>{all},
-                                       sizes);
+  return tensor::ExpandShapeOp::create(
+      b, loc, resultType, flat, ArrayRef<ReassociationIndices>{all}, sizes);
 }
 
 Value kiln::buildScalarConstant(OpBuilder &b, Location loc, Type type,

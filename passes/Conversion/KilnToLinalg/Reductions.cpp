@@ -118,12 +118,12 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
             break;
           // i1 compares unsigned: false < true (any / all).
           case ReduceKind::Max:
-            result = isFloat ? (Value)arith::MaximumFOp::create(b, l, x, acc)
+            result = isFloat  ? (Value)arith::MaximumFOp::create(b, l, x, acc)
                      : isBool ? (Value)arith::MaxUIOp::create(b, l, x, acc)
                               : (Value)arith::MaxSIOp::create(b, l, x, acc);
             break;
           case ReduceKind::Min:
-            result = isFloat ? (Value)arith::MinimumFOp::create(b, l, x, acc)
+            result = isFloat  ? (Value)arith::MinimumFOp::create(b, l, x, acc)
                      : isBool ? (Value)arith::MinUIOp::create(b, l, x, acc)
                               : (Value)arith::MinSIOp::create(b, l, x, acc);
             break;
@@ -133,8 +133,8 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     Value reduced = reduce.getResult(0);
     if (kind == ReduceKind::Mean)
       reduced = divideByCount(rewriter, loc, input, reduced, r.type, axes);
-    rewriter.replaceOp(op, restoreKeptDims(rewriter, loc, reduced, r,
-                                           op.getType(), axes));
+    rewriter.replaceOp(
+        op, restoreKeptDims(rewriter, loc, reduced, r, op.getType(), axes));
     return success();
   }
 
@@ -178,8 +178,8 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
     Type element = inputType.getElementType();
     int64_t axis = *normalizeAxis((int64_t)op.getAxis(), rank);
     Reduced values = reducedShape(rewriter, loc, input, {axis}, element);
-    auto indexType = RankedTensorType::get(values.type.getShape(),
-                                           rewriter.getI64Type());
+    auto indexType =
+        RankedTensorType::get(values.type.getShape(), rewriter.getI64Type());
     Value valueInit = buildFilled(rewriter, loc, values.type, values.sizes,
                                   extremeValue(element, /*lowest=*/isMax));
     Value indexInit = buildFilled(rewriter, loc, indexType, values.sizes,
@@ -193,8 +193,8 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
         outExprs.push_back(getAffineDimExpr(d, ctx));
     }
     AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, ctx), outMap, outMap};
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                   outMap, outMap};
     bool isFloat = isa<FloatType>(element);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{values.type, indexType}, ValueRange{input},
@@ -205,20 +205,20 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
               b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
           Value better;
           if (isFloat)
-            better = arith::CmpFOp::create(
-                b, l,
-                isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
-                x, best);
+            better = arith::CmpFOp::create(b, l,
+                                           isMax ? arith::CmpFPredicate::OGT
+                                                 : arith::CmpFPredicate::OLT,
+                                           x, best);
           else if (element.isInteger(1)) // false < true
-            better = arith::CmpIOp::create(
-                b, l,
-                isMax ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::ult,
-                x, best);
+            better = arith::CmpIOp::create(b, l,
+                                           isMax ? arith::CmpIPredicate::ugt
+                                                 : arith::CmpIPredicate::ult,
+                                           x, best);
           else
-            better = arith::CmpIOp::create(
-                b, l,
-                isMax ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt,
-                x, best);
+            better = arith::CmpIOp::create(b, l,
+                                           isMax ? arith::CmpIPredicate::sgt
+                                                 : arith::CmpIPredicate::slt,
+                                           x, best);
           // The first element always wins, so that all-NaN or extreme inputs
           // still produce a valid index.
           Value first = arith::CmpIOp::create(
@@ -227,9 +227,9 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
           better = arith::OrIOp::create(b, l, better, first);
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                         arith::SelectOp::create(b, l, better, index,
-                                                 bestIndex)});
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     Reduced indices = values;
     indices.type = indexType;

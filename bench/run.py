@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""Kiln against OpenBLAS, PyTorch and ONNX Runtime on this machine.
+
+    /usr/bin/python3 bench/run.py [--quick] [--doc docs/benchmarks.md]
+
+Measures, in one run on the same inputs: f32 matmul (Kiln vs OpenBLAS sgemm),
+the distinct conv2d layers of resnet18 (Kiln vs torch conv2d), whole models
+(Kiln vs PyTorch eager vs ONNX Runtime) and Kiln's -O3 compile time of each
+model. Prints the tables, writes docs/benchmarks.md and docs/benchmarks.png,
+and ends with the one-line summary `bench: ...` (see bench/README.md).
+"""
+import os
+import sys
+
+# OPENBLAS_CORETYPE=Haswell (set by the environment) halves OpenBLAS: re-exec
+# without it before numpy or torch load OpenBLAS, so that peers run at their best.
+if "OPENBLAS_CORETYPE" in os.environ:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+import argparse
+import io
+import json
+import math
+import platform
+import subprocess
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import torch
+import torchvision
+
+import peers
+import plot
+
+sys.path.insert(0, os.path.join(peers.ROOT, "build", "python_packages"))
+import kiln  # noqa: E402
+
+warnings.filterwarnings("ignore")  # torch.onnx export chatter
+
+KILN_COMPILE = os.path.join(peers.ROOT, "build", "bin", "kiln-compile")
+
+FULL = dict(squares=[128, 256, 512, 1024, 2048], skinny_m=[1, 8, 32],
+            skinny_nk=[(768, 768), (768, 3072), (3072, 768), (4096, 4096)],
+            threads=[1, 2], batches=[1, 8], repeats=10)
+QUICK = dict(squares=[256, 512, 1024, 2048], skinny_m=[1, 32],
+             skinny_nk=[(768, 3072), (4096, 4096)],
+             threads=[1], batches=[1], repeats=3)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def rel_err(y, ref):
+    return float(np.abs(y - ref).max() / max(np.abs(ref).max(), 1e-30))
+
+
+def ms(s):
+    return f"{s['median_ms']:.3f} ({s['min_ms']:.3f}-{s['max_ms']:.3f})"
+
+
+def geomean(xs):
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
+
+
+# --- matmul: Kiln vs OpenBLAS sgemm -------------------------------------------
+
+def matmul_mlir(m, n, k):
+    a, b, c = f"tensor<{m}x{k}xf32>", f"tensor<{k}x{n}xf32>", f"tensor<{m}x{n}xf32>"
+    return (f"func.func @main(%a: {a}, %b: {b}) -> {c} {{\n"
+            f"  %0 = kiln.matmul %a, %b : ({a}, {b}) -> {c}\n"
+            f"  return %0 : {c}\n}}\n")
+
+
+def bench_matmul(cfg, blas, tmp):
+    shapes = [(n, n, n) for n in cfg["squares"]]
+    shapes += [(m, n, k) for m in cfg["skinny_m"] for n, k in cfg["skinny_nk"]]
+    rows = []
+    rng = np.random.default_rng(0)
+    for m, n, k in shapes:
+        log(f"matmul {m}x{n}x{k}")
+        src, so = os.path.join(tmp, "mm.mlir"), os.path.join(tmp, f"mm_{m}_{n}_{k}.so")
+        with open(src, "w") as f:
+            f.write(matmul_mlir(m, n, k))
+        subprocess.run([KILN_COMPILE, "-O3", src, "-o", so], check=True)
+        model = kiln.load(so)
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = rng.standard_normal((k, n), dtype=np.float32)
+        c = np.empty((m, n), np.float32)
+        blas.sgemm(a, b, c)
+        err = rel_err(model(a, b), c)
+        kiln_t = peers.timeit(lambda: model.run(a, b), cfg["repeats"])
+        for t in cfg["threads"]:
+            blas.set_threads(t)
+            peer_t = peers.timeit(lambda: blas.sgemm(a, b, c), cfg["repeats"])
+            rows.append(dict(case=f"{m}x{n}x{k}", square=(m == n == k), size=m,
+                             threads=t, kiln=kiln_t, peer=peer_t, err=err,
+                             gflops=2 * m * n * k / kiln_t["median_ms"] / 1e6))
+    return rows
+
+
+# --- conv2d layers of resnet18: Kiln vs torch.nn.functional.conv2d ---------------
+
+def resnet18_convs():
+    """Distinct (cin, cout, kernel, stride, pad, H, W) of resnet18's convs at 224x224."""
+    net, shapes = torchvision.models.resnet18().eval(), []
+
+    def hook(mod, inputs, _):
+        s = (mod.in_channels, mod.out_channels, mod.kernel_size[0], mod.stride[0],
+             mod.padding[0], inputs[0].shape[2], inputs[0].shape[3])
+        if s not in shapes:
+            shapes.append(s)
+    for mod in net.modules():
+        if isinstance(mod, torch.nn.Conv2d):
+            mod.register_forward_hook(hook)
+    with torch.no_grad():
+        net(torch.zeros(1, 3, 224, 224))
+    return shapes
+
+
+def onnx_bytes(module, x):
+    buf = io.BytesIO()
+    torch.onnx.export(module, x, buf, opset_version=13, input_names=["x"],
+                      output_names=["y"])
+    return buf.getvalue()
+
+
+def bench_convs(cfg, blas):
+    rows = []
+    torch.manual_seed(0)
+    for cin, cout, k, s, p, h, w in resnet18_convs():
+        case = f"{cin}->{cout} k{k} s{s} {h}x{w}"
+        log(f"conv {case}")
+        conv = torch.nn.Conv2d(cin, cout, k, s, p, bias=False).eval()
+        x = torch.randn(1, cin, h, w)
+        model = kiln.compile(onnx_bytes(conv, x))
+        xn = x.numpy()
+        with torch.no_grad():
+            ref = conv(x).numpy()
+        err = rel_err(model(xn), ref)
+        kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
+        for t in cfg["threads"]:
+            torch.set_num_threads(t)
+            blas.set_threads(t)
+            with torch.no_grad():
+                peer_t = peers.timeit(lambda: torch.nn.functional.conv2d(
+                    x, conv.weight, None, s, p), cfg["repeats"])
+            rows.append(dict(case=case, threads=t, kiln=kiln_t, peer=peer_t, err=err))
+    return rows
+
+
+# --- whole models: Kiln vs PyTorch eager vs ONNX Runtime ---------------------------
+
+def models():
+    """(name, module, input shape at batch B)."""
+    mlp = torch.nn.Sequential(torch.nn.Linear(1024, 2048), torch.nn.ReLU(),
+                              torch.nn.Linear(2048, 2048), torch.nn.ReLU(),
+                              torch.nn.Linear(2048, 1000))
+    encoder = torch.nn.TransformerEncoderLayer(256, 8, 1024, dropout=0.0,
+                                               batch_first=True)
+    return [("mlp", mlp, lambda b: (b, 1024)),
+            ("resnet18", torchvision.models.resnet18(), lambda b: (b, 3, 224, 224)),
+            ("mobilenet_v2", torchvision.models.mobilenet_v2(), lambda b: (b, 3, 224, 224)),
+            ("transformer_encoder", encoder, lambda b: (b, 128, 256))]
+
+
+def bench_models(cfg, blas, ort_missing, tmp):
+    rows = []
+    torch.manual_seed(0)
+    for name, module, shape in models():
+        module.eval()
+        for batch in cfg["batches"]:
+            log(f"model {name} batch {batch}")
+            x = torch.randn(*shape(batch))
+            xn = x.numpy()
+            path = os.path.join(tmp, f"{name}_b{batch}.onnx")
+            # Exported with grad enabled: torch 1.13's TransformerEncoderLayer
+            # fast path (taken under no_grad) has no ONNX export.
+            torch.onnx.export(module, x, path, opset_version=13,
+                              input_names=["x"], output_names=["y"])
+            t0 = time.perf_counter()
+            model = kiln.compile(path, opt_level=3)
+            compile_s = time.perf_counter() - t0
+            with torch.no_grad():
+                ref = module(x).numpy()
+            err = rel_err(model(xn), ref)
+            kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
+            for t in cfg["threads"]:
+                torch.set_num_threads(t)
+                blas.set_threads(t)
+                with torch.no_grad():
+                    torch_t = peers.timeit(lambda: module(x), cfg["repeats"])
+                ort_t = None
+                if not ort_missing:
+                    ort_t = peers.ort_time(path, {"x": xn}, t, cfg["repeats"])
+                rows.append(dict(case=f"{name} b{batch}", model=name, batch=batch,
+                                 threads=t, kiln=kiln_t, torch=torch_t, ort=ort_t,
+                                 compile_s=compile_s, err=err))
+    return rows
+
+
+# --- report -------------------------------------------------------------------------
+
+def ratio(peer, kiln_t):
+    return peer["median_ms"] / kiln_t["median_ms"]
+
+
+def tables(mm, convs, mods):
+    out = ["### matmul f32: Kiln (1 thread) vs OpenBLAS sgemm", "",
+           "| M x N x K | OpenBLAS threads | Kiln ms | Kiln GFLOP/s | OpenBLAS ms | OpenBLAS/Kiln |",
+           "| --- | --- | --- | --- | --- | --- |"]
+    out += [f"| {r['case']} | {r['threads']} | {ms(r['kiln'])} | {r['gflops']:.1f} | "
+            f"{ms(r['peer'])} | {ratio(r['peer'], r['kiln']):.3f} |" for r in mm]
+    out += ["", "### conv2d layers of resnet18 (batch 1): Kiln (1 thread) vs torch conv2d", "",
+            "| cin->cout kernel stride input | torch threads | Kiln ms | torch ms | torch/Kiln |",
+            "| --- | --- | --- | --- | --- |"]
+    out += [f"| {r['case']} | {r['threads']} | {ms(r['kiln'])} | {ms(r['peer'])} | "
+            f"{ratio(r['peer'], r['kiln']):.3f} |" for r in convs]
+    out += ["", "### models: Kiln (1 thread) vs PyTorch eager and ONNX Runtime", "",
+            "| model | batch | peer threads | Kiln ms | PyTorch ms | ORT ms | PyTorch/Kiln | ORT/Kiln |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in mods:
+        ort_ms = ms(r["ort"]) if r["ort"] else "missing"
+        ort_ratio = f"{ratio(r['ort'], r['kiln']):.3f}" if r["ort"] else "-"
+        out.append(f"| {r['model']} | {r['batch']} | {r['threads']} | {ms(r['kiln'])} | "
+                   f"{ms(r['torch'])} | {ort_ms} | {ratio(r['torch'], r['kiln']):.3f} | "
+                   f"{ort_ratio} |")
+    out += ["", "### Kiln compile time (-O3, ONNX file to loaded .so) and accuracy", "",
+            "| model | batch | compile s | max rel. error vs PyTorch |", "| --- | --- | --- | --- |"]
+    seen = set()
+    for r in mods:
+        if (r["model"], r["batch"]) not in seen:
+            seen.add((r["model"], r["batch"]))
+            out.append(f"| {r['model']} | {r['batch']} | {r['compile_s']:.1f} | {r['err']:.1e} |")
+    return "\n".join(out)
+
+
+def summary(mm, mods, ort_missing):
+    """The headline figures: Kiln against single-threaded peers (Kiln has no
+    threads yet); matmul over the square sizes 256..2048."""
+    sq = [ratio(r["peer"], r["kiln"]) for r in mm
+          if r["square"] and 256 <= r["size"] <= 2048 and r["threads"] == 1]
+    one = [r for r in mods if r["threads"] == 1]
+    vs_torch = [ratio(r["torch"], r["kiln"]) for r in one]
+    vs_ort = "missing" if ort_missing else \
+        f"{geomean([ratio(r['ort'], r['kiln']) for r in one]):.3f}"
+    return (f"bench: matmul_vs_openblas={geomean(sq):.3f} "
+            f"models_vs_torch={geomean(vs_torch):.3f} "
+            f"worst_model_vs_torch={min(vs_torch):.3f} models_vs_ort={vs_ort}")
+
+
+def machine(blas, ort_missing):
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                if l.startswith("model name")), platform.processor())
+    ort = ort_missing and f"missing ({ort_missing})"
+    if not ort_missing:
+        with open(os.path.join(peers.NODE_DIR, "node_modules", "onnxruntime-node",
+                               "package.json")) as f:
+            ort = "onnxruntime-node " + json.load(f)["version"]
+    return [f"- CPU: {cpu}, {os.cpu_count()} cores (no GPU used)",
+            f"- OpenBLAS: {blas.path} ({blas.config()}), OPENBLAS_CORETYPE unset",
+            f"- PyTorch {torch.__version__}, torchvision {torchvision.__version__}, "
+            f"numpy {np.__version__}", f"- ONNX Runtime: {ort}"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer sizes and repeats, batch 1, 1 thread (< 5 min)")
+    parser.add_argument("--doc", default=os.path.join(peers.ROOT, "docs", "benchmarks.md"))
+    args = parser.parse_args()
+    cfg = QUICK if args.quick else FULL
+    start = time.time()
+
+    blas = peers.OpenBLAS()
+    ort_missing = peers.ensure_ort()
+    if ort_missing:
+        log(f"ONNX Runtime missing: {ort_missing}")
+    with tempfile.TemporaryDirectory(prefix="kiln-bench-") as tmp:
+        mm = bench_matmul(cfg, blas, tmp)
+        convs = bench_convs(cfg, blas)
+        mods = bench_models(cfg, blas, ort_missing, tmp)
+
+    text = tables(mm, convs, mods)
+    line = summary(mm, mods, ort_missing)
+    wall = time.time() - start
+    png = os.path.splitext(args.doc)[0] + ".png"
+    labels = [(f"matmul {r['case']}", ratio(r["peer"], r["kiln"])) for r in mm if r["threads"] == 1]
+    labels += [(f"conv {r['case']}", ratio(r["peer"], r["kiln"])) for r in convs if r["threads"] == 1]
+    labels += [(f"{r['case']} vs torch", ratio(r["torch"], r["kiln"])) for r in mods if r["threads"] == 1]
+    labels += [(f"{r['case']} vs ORT", ratio(r["ort"], r["kiln"])) for r in mods
+               if r["threads"] == 1 and r["ort"]]
+    plot.plot(labels, png)
+
+    command = "/usr/bin/python3 bench/run.py" + (" --quick" if args.quick else "")
+    doc = ["# Benchmarks", "",
+           "Honest measurements of Kiln against its CPU peers, produced by", "",
+           f"    {command}", "",
+           f"on {time.strftime('%Y-%m-%d')} (wall time {wall / 60:.1f} min). Ratios are "
+           "peer time / Kiln time of the medians: **> 1 means Kiln is faster, < 1 slower**. "
+           "Times are median (min-max) over "
+           f"{cfg['repeats']} timed runs after a warm-up, in ms. Kiln runs single-threaded "
+           "(it has no threads yet); each peer is measured at "
+           f"{', '.join(map(str, cfg['threads']))} thread(s). The headline compares with "
+           "single-threaded peers; matmul's over the square sizes 256..2048.", "",
+           *machine(blas, ort_missing), "",
+           "The machine is shared (2 cores), so other work running at the same time adds "
+           "noise; the min-max spread shows how much.", "",
+           "```", line, "```", "",
+           f"![speed ratios, log scale]({os.path.basename(png)})", "", text, ""]
+    with open(args.doc, "w") as f:
+        f.write("\n".join(doc))
+    print(text)
+    print(f"\nwall time {wall:.0f} s; wrote {args.doc} and {png}")
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
