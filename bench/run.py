@@ -12,10 +12,20 @@ and ends with the one-line summary `bench: ...` (see bench/README.md).
 import os
 import sys
 
-# OPENBLAS_CORETYPE=Haswell (set by the environment) halves OpenBLAS: re-exec
-# without it before numpy or torch load OpenBLAS, so that peers run at their best.
-if "OPENBLAS_CORETYPE" in os.environ:
+# The environment sets OPENBLAS_CORETYPE=Haswell, which halves OpenBLAS, and
+# with it unset Debian's OpenBLAS 0.3.21 does not recognize newer AVX-512 CPUs
+# and falls back to its slow Prescott kernels. So re-exec, before numpy or torch
+# load OpenBLAS, with the best core the CPU flags allow: peers run at their best.
+def _best_coretype():
+    flags = next((l.split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+    return "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else None
+
+
+if os.environ.get("KILN_BENCH_CORETYPE_SET") != "1":
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    env["KILN_BENCH_CORETYPE_SET"] = "1"
+    if _best_coretype():
+        env["OPENBLAS_CORETYPE"] = _best_coretype()
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 import argparse
@@ -261,7 +271,8 @@ def machine(blas, ort_missing):
                                "package.json")) as f:
             ort = "onnxruntime-node " + json.load(f)["version"]
     return [f"- CPU: {cpu}, {os.cpu_count()} cores (no GPU used)",
-            f"- OpenBLAS: {blas.path} ({blas.config()}), OPENBLAS_CORETYPE unset",
+            f"- OpenBLAS: {blas.path} ({blas.config()}), "
+            f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}",
             f"- PyTorch {torch.__version__}, torchvision {torchvision.__version__}, "
             f"numpy {np.__version__}", f"- ONNX Runtime: {ort}"]
 
