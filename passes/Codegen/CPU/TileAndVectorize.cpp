@@ -55,7 +55,7 @@ bool hasNonLinearIndexing(linalg::LinalgOp op) {
 }
 
 /// Elements a reduction tile may hold before the reduction is tiled too.
-constexpr int64_t kMaxReductionTile = 1024;
+constexpr int64_t kMaxReductionTile = 256;
 
 /// Tile sizes for `op` (0 = not tiled), or std::nullopt to leave it alone.
 std::optional<SmallVector<int64_t>> chooseTileSizes(linalg::LinalgOp op,
