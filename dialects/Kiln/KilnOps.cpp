@@ -35,6 +35,11 @@ LogicalResult inferBroadcast(std::optional<Location> loc, StringRef opName,
                              ValueRange operands, Type resultElement,
                              SmallVectorImpl<Type> &types) {
   Type element = rankedType(operands.front()).getElementType();
+  if (element.isInteger() && !element.isSignlessInteger())
+    return inferError(loc, opName,
+                      "element type " + toString(element) +
+                          " is not supported: arithmetic needs float, bool "
+                          "or signless integer elements");
   SmallVector<int64_t> shape;
   for (Value operand : operands) {
     RankedTensorType type = rankedType(operand);

@@ -207,6 +207,17 @@ def test_compare_i32(tmp_path, opt, name):
           expected)
 
 
+@pytest.mark.parametrize("name", ["less", "less_equal", "greater",
+                                  "greater_equal"])
+def test_compare_bool(tmp_path, opt, name):
+    """Booleans order false < true (a signed i1 compare would invert it)."""
+    a = np.array([False, False, True, True])
+    b = np.array([False, True, False, True])
+    expected = COMPARISONS[name](a, b)
+    check(tmp_path, opt, {"a": a, "b": b}, binary(name, a, b, expected),
+          expected)
+
+
 LOGICAL = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor}
 
 

@@ -35,6 +35,24 @@ Value compare(OpBuilder &b, Location loc, ValueRange args,
               arith::CmpFPredicate fp, arith::CmpIPredicate ip) {
   if (isFloat(args[0]))
     return arith::CmpFOp::create(b, loc, fp, args[0], args[1]);
+  // Booleans order false < true; a signed i1 compare would see true as -1.
+  if (args[0].getType().isInteger(1))
+    switch (ip) {
+    case arith::CmpIPredicate::slt:
+      ip = arith::CmpIPredicate::ult;
+      break;
+    case arith::CmpIPredicate::sle:
+      ip = arith::CmpIPredicate::ule;
+      break;
+    case arith::CmpIPredicate::sgt:
+      ip = arith::CmpIPredicate::ugt;
+      break;
+    case arith::CmpIPredicate::sge:
+      ip = arith::CmpIPredicate::uge;
+      break;
+    default:
+      break;
+    }
   return arith::CmpIOp::create(b, loc, ip, args[0], args[1]);
 }
 

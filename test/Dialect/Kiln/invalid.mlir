@@ -849,3 +849,13 @@ func.func @reshape_missing_shape(%x: tensor<4xf32>) -> tensor<2x2xf32> {
   %0 = "kiln.reshape"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
+
+// -----
+
+// Unsigned integer elements are rejected up front, not in the lowering.
+func.func @add_unsigned(%a: tensor<4xui8>, %b: tensor<4xui8>) -> tensor<4xui8> {
+  // expected-error@+2 {{'kiln.add' op element type ui8 is not supported: arithmetic needs float, bool or signless integer elements}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = kiln.add %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
