@@ -188,6 +188,30 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
 // at run time for dynamic ones.
 //===----------------------------------------------------------------------===//
 
+/// A linalg.generic producing `init`'s type in which every element reads
+/// `source` at the coordinates `coordinates` computes from the scalars of
+/// `inputs` (read through `inputMaps`) and the linalg.index values.
+Value buildReadAt(
+    OpBuilder &builder, Location loc, Value source, Value init,
+    ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>
+        coordinates) {
+  auto type = cast<RankedTensorType>(init.getType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(
+      AffineMap::getMultiDimIdentityMap(type.getRank(), builder.getContext()));
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      builder, loc, type, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        SmallVector<Value> coords = coordinates(b, l, args.drop_back());
+        linalg::YieldOp::create(
+            b, l, tensor::ExtractOp::create(b, l, source, coords).getResult());
+      });
+  return generic.getResult(0);
+}
+
 /// Runtime start and count of an ONNX slice over a dimension of size `dim`.
 std::pair<Value, Value> sliceRange(OpBuilder &b, Location loc, Value dim,
                                    int64_t start, int64_t end, int64_t step) {
@@ -264,25 +288,21 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     }
     // Negative steps: result[i] = input[offset + i * step], by gathering.
     Value init = buildEmpty(rewriter, loc, type, sizes);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, ValueRange{init},
-        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext()),
-        iterators, [&](OpBuilder &b, Location l, ValueRange) {
-          SmallVector<Value> indices;
-          for (int64_t d = 0; d < rank; ++d) {
-            Value i = linalg::IndexOp::create(b, l, d);
-            Value offset = getValueOrCreateConstantIndexOp(b, l, offsets[d]);
-            indices.push_back(arith::AddIOp::create(
-                b, l, offset,
-                arith::MulIOp::create(b, l, i, index(b, l, steps[d]))));
-          }
-          linalg::YieldOp::create(
-              b, l,
-              tensor::ExtractOp::create(b, l, input, indices).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildReadAt(
+                rewriter, loc, input, init, {}, {},
+                [&](OpBuilder &b, Location l, ValueRange) {
+                  SmallVector<Value> coords;
+                  for (int64_t d = 0; d < rank; ++d) {
+                    Value i = linalg::IndexOp::create(b, l, d);
+                    Value offset =
+                        getValueOrCreateConstantIndexOp(b, l, offsets[d]);
+                    coords.push_back(arith::AddIOp::create(
+                        b, l, offset,
+                        arith::MulIOp::create(b, l, i, index(b, l, steps[d]))));
+                  }
+                  return coords;
+                }));
     return success();
   }
 };
@@ -324,26 +344,19 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     SmallVector<AffineExpr> indexExprs;
     for (int64_t j = 0; j < q; ++j)
       indexExprs.push_back(getAffineDimExpr(axis + j, ctx));
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(rank, 0, indexExprs, ctx),
-        AffineMap::getMultiDimIdentityMap(rank, ctx)};
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
     Value axisSize = tensor::DimOp::create(rewriter, loc, data, axis);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{indices}, ValueRange{init}, maps,
-        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value i = indexFrom(b, l, args[0], axisSize);
-          SmallVector<Value> coords;
-          for (int64_t d = 0; d < axis; ++d)
-            coords.push_back(linalg::IndexOp::create(b, l, d));
-          coords.push_back(i);
-          for (int64_t d = axis + q; d < rank; ++d)
-            coords.push_back(linalg::IndexOp::create(b, l, d));
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildReadAt(rewriter, loc, data, init, indices,
+                        AffineMap::get(rank, 0, indexExprs, ctx),
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          SmallVector<Value> coords;
+                          for (int64_t d = 0; d < axis; ++d)
+                            coords.push_back(linalg::IndexOp::create(b, l, d));
+                          coords.push_back(indexFrom(b, l, args[0], axisSize));
+                          for (int64_t d = axis + q; d < rank; ++d)
+                            coords.push_back(linalg::IndexOp::create(b, l, d));
+                          return coords;
+                        }));
     return success();
   }
 };
@@ -363,20 +376,17 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
     Value axisSize = tensor::DimOp::create(rewriter, loc, data, axis);
     AffineMap identity =
         AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext());
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{indices}, ValueRange{init},
-        ArrayRef<AffineMap>{identity, identity}, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value i = indexFrom(b, l, args[0], axisSize);
-          SmallVector<Value> coords;
-          for (int64_t d = 0; d < rank; ++d)
-            coords.push_back(d == axis ? i : linalg::IndexOp::create(b, l, d));
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op,
+        buildReadAt(rewriter, loc, data, init, indices, identity,
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      Value i = indexFrom(b, l, args[0], axisSize);
+                      SmallVector<Value> coords;
+                      for (int64_t d = 0; d < rank; ++d)
+                        coords.push_back(
+                            d == axis ? i : linalg::IndexOp::create(b, l, d));
+                      return coords;
+                    }));
     return success();
   }
 };
@@ -417,36 +427,36 @@ struct PadLowering : OpConversionPattern<PadOp> {
                                 index(rewriter, loc, pads[d] + pads[d + rank])))
                           : rewriter.getIndexAttr(type.getDimSize(d)));
     Value init = buildEmpty(rewriter, loc, type, sizes);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, ValueRange{init},
-        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext()),
-        iterators, [&](OpBuilder &b, Location l, ValueRange) {
-          SmallVector<Value> coords;
-          for (int64_t d = 0; d < rank; ++d) {
-            Value dim = getValueOrCreateConstantIndexOp(b, l, inputSizes[d]);
-            Value last = arith::SubIOp::create(b, l, dim, index(b, l, 1));
-            Value j = arith::SubIOp::create(
-                b, l, linalg::IndexOp::create(b, l, d), index(b, l, pads[d]));
-            if (reflect) {
-              // j < 0 -> -j; j > last -> 2 * last - j.
-              Value zero = index(b, l, 0);
-              Value absolute = arith::MaxSIOp::create(
-                  b, l, j, arith::SubIOp::create(b, l, zero, j));
-              Value mirrored = arith::SubIOp::create(
-                  b, l, arith::AddIOp::create(b, l, last, last), absolute);
-              j = arith::MinSIOp::create(b, l, absolute, mirrored);
-            } else {
-              j = arith::MinSIOp::create(
-                  b, l, arith::MaxSIOp::create(b, l, j, index(b, l, 0)), last);
-            }
-            coords.push_back(j);
-          }
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, input, coords).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op,
+        buildReadAt(
+            rewriter, loc, input, init, {}, {},
+            [&](OpBuilder &b, Location l, ValueRange) {
+              SmallVector<Value> coords;
+              for (int64_t d = 0; d < rank; ++d) {
+                Value dim =
+                    getValueOrCreateConstantIndexOp(b, l, inputSizes[d]);
+                Value last = arith::SubIOp::create(b, l, dim, index(b, l, 1));
+                Value j = arith::SubIOp::create(
+                    b, l, linalg::IndexOp::create(b, l, d),
+                    index(b, l, pads[d]));
+                if (reflect) {
+                  // j < 0 -> -j; j > last -> 2 * last - j.
+                  Value zero = index(b, l, 0);
+                  Value absolute = arith::MaxSIOp::create(
+                      b, l, j, arith::SubIOp::create(b, l, zero, j));
+                  Value mirrored = arith::SubIOp::create(
+                      b, l, arith::AddIOp::create(b, l, last, last), absolute);
+                  j = arith::MinSIOp::create(b, l, absolute, mirrored);
+                } else {
+                  j = arith::MinSIOp::create(
+                      b, l, arith::MaxSIOp::create(b, l, j, index(b, l, 0)),
+                      last);
+                }
+                coords.push_back(j);
+              }
+              return coords;
+            }));
     return success();
   }
 };
