@@ -86,6 +86,15 @@ FailureOr<SmallVector<int64_t>> normalizeAxes(std::optional<Location> loc,
   return result;
 }
 
+/// `axis` normalized into [0, rank), or failure with a diagnostic.
+FailureOr<int64_t> checkAxis(std::optional<Location> loc, StringRef opName,
+                             int64_t axis, int64_t rank) {
+  auto axes = normalizeAxes(loc, opName, {axis}, rank);
+  if (failed(axes))
+    return failure();
+  return axes->front();
+}
+
 LogicalResult checkSizes(std::optional<Location> loc, StringRef opName,
                          StringRef name, ArrayRef<int64_t> values, size_t count,
                          int64_t minimum) {
@@ -363,15 +372,15 @@ template <typename Adaptor>
 LogicalResult inferArgReduce(std::optional<Location> loc, StringRef opName,
                              Adaptor adaptor, SmallVectorImpl<Type> &types) {
   RankedTensorType input = rankedType(adaptor.getInput());
-  auto axes =
-      normalizeAxes(loc, opName, {(int64_t)adaptor.getAxis()}, input.getRank());
-  if (failed(axes))
+  FailureOr<int64_t> axis =
+      checkAxis(loc, opName, (int64_t)adaptor.getAxis(), input.getRank());
+  if (failed(axis))
     return failure();
   SmallVector<int64_t> shape(input.getShape());
   if (adaptor.getKeepdims())
-    shape[axes->front()] = 1;
+    shape[*axis] = 1;
   else
-    shape.erase(shape.begin() + axes->front());
+    shape.erase(shape.begin() + *axis);
   types.push_back(
       RankedTensorType::get(shape, IntegerType::get(input.getContext(), 64)));
   return success();
@@ -415,13 +424,10 @@ LogicalResult inferConcat(std::optional<Location> loc, StringRef opName,
   if (adaptor.getInputs().empty())
     return inferError(loc, opName, "needs at least one input");
   RankedTensorType first = rankedType(adaptor.getInputs().front());
-  std::optional<int64_t> axis =
-      normalizeAxis((int64_t)adaptor.getAxis(), first.getRank());
-  if (!axis)
-    return inferError(loc, opName,
-                      "axis " + Twine((int64_t)adaptor.getAxis()) +
-                          " is out of range for rank " +
-                          Twine(first.getRank()));
+  FailureOr<int64_t> axis =
+      checkAxis(loc, opName, (int64_t)adaptor.getAxis(), first.getRank());
+  if (failed(axis))
+    return failure();
   SmallVector<int64_t> shape(first.getShape());
   for (auto [index, value] : llvm::enumerate(adaptor.getInputs())) {
     RankedTensorType type = rankedType(value);
@@ -497,12 +503,10 @@ LogicalResult inferGather(std::optional<Location> loc, StringRef opName,
                           SmallVectorImpl<Type> &types) {
   RankedTensorType data = rankedType(adaptor.getData());
   RankedTensorType indices = rankedType(adaptor.getIndices());
-  std::optional<int64_t> axis =
-      normalizeAxis((int64_t)adaptor.getAxis(), data.getRank());
-  if (!axis)
-    return inferError(loc, opName,
-                      "axis " + Twine((int64_t)adaptor.getAxis()) +
-                          " is out of range for rank " + Twine(data.getRank()));
+  FailureOr<int64_t> axis =
+      checkAxis(loc, opName, (int64_t)adaptor.getAxis(), data.getRank());
+  if (failed(axis))
+    return failure();
   SmallVector<int64_t> shape(data.getShape().take_front(*axis));
   llvm::append_range(shape, indices.getShape());
   llvm::append_range(shape, data.getShape().drop_front(*axis + 1));
@@ -520,12 +524,10 @@ LogicalResult inferGatherElements(std::optional<Location> loc, StringRef opName,
                       "data and indices must have the same rank, got " +
                           Twine(data.getRank()) + " and " +
                           Twine(indices.getRank()));
-  std::optional<int64_t> axis =
-      normalizeAxis((int64_t)adaptor.getAxis(), data.getRank());
-  if (!axis)
-    return inferError(loc, opName,
-                      "axis " + Twine((int64_t)adaptor.getAxis()) +
-                          " is out of range for rank " + Twine(data.getRank()));
+  FailureOr<int64_t> axis =
+      checkAxis(loc, opName, (int64_t)adaptor.getAxis(), data.getRank());
+  if (failed(axis))
+    return failure();
   for (int64_t d = 0; d < data.getRank(); ++d)
     if (d != *axis && !ShapedType::isDynamic(indices.getDimSize(d)) &&
         !ShapedType::isDynamic(data.getDimSize(d)) &&
