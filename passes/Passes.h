@@ -3,6 +3,7 @@
 #define KILN_PASSES_PASSES_H
 
 #include "dialects/Kiln/KilnDialect.h"
+#include "dialects/KilnKernel/KilnKernel.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

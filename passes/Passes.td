@@ -27,6 +27,56 @@ def ConvertKilnToLinalg : Pass<"convert-kiln-to-linalg"> {
   ];
 }
 
+def KilnFuse : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
+  let summary = "Groups linalg-on-tensors ops into kiln_kernel.dispatch kernels";
+  let description = [{
+    Runs after `convert-kiln-to-linalg`. Forms one `kiln_kernel.dispatch`
+    per kernel: a contraction or convolution with the pure copies that feed
+    it (im2col, transposes) and its elementwise epilogue (bias, activation,
+    residual add, scaling); a reduction with its elementwise prologue and
+    epilogue (softmax, layer-norm); a chain of elementwise ops. A value used
+    outside its kernel ends the kernel, so no fusion recomputes work.
+    Reshapes, pads, constants and other tensor ops stay outside dispatches.
+    With `explain`, each decision not to fuse is reported as a remark.
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Report why ops were not fused, as remarks">
+  ];
+  let dependentDialects = ["::mlir::kiln_kernel::KilnKernelDialect"];
+}
+
+def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
+  let summary = "Writes a #kiln_kernel.schedule on every dispatch";
+  let description = [{
+    Picks each dispatch's schedule with a hand-written heuristic among its
+    legal candidates (register tile, cache tiles, k blocking and threads
+    for contractions; outer tiles and threads otherwise).
+    `force=N` takes the N-th candidate of every dispatch,
+    `force=#kiln_kernel.schedule<...>` that schedule (checked against the
+    dispatch); `list-candidates` reports every candidate as a remark.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 elements per vector (16 for AVX-512, 8 for AVX2)">,
+    Option<"force", "force", "std::string", /*default=*/"\"\"",
+           "Candidate index or schedule attribute to use on every dispatch">,
+    Option<"listCandidates", "list-candidates", "bool", /*default=*/"false",
+           "Report each dispatch's candidate schedules as a remark">
+  ];
+  let dependentDialects = ["::mlir::kiln_kernel::KilnKernelDialect"];
+}
+
+def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
+  let summary = "Rewrites 2-D NCHW convolutions as an im2col copy and a contraction";
+  let description = [{
+    Uses upstream linalg's im2col rewrite so that convolutions run through
+    the contraction schedules. A convolution with a dynamic batch is first
+    tiled by one image, which gives the im2col static shapes.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tiles linalg ops and vectorizes the tiles";
   let description = [{

@@ -23,7 +23,11 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
   addPipeline(pm, "kiln-annotate-entry-points,canonicalize,kiln-decompose,"
                   "canonicalize,cse,convert-kiln-to-linalg,canonicalize");
   if (options.optLevel > 0)
-    addPipeline(pm, "linalg-fuse-elementwise-ops,canonicalize,cse");
+    addPipeline(pm, llvm::formatv("linalg-fuse-elementwise-ops,canonicalize,cse,"
+                                  "func.func(kiln-conv-to-im2col),canonicalize,"
+                                  "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
+                                  (int64_t)options.vectorWidth)
+                        .str());
 }
 
 void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
@@ -31,7 +35,7 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
   if (options.optLevel > 0)
     addPipeline(pm, llvm::formatv(
                         "func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
-                        "canonicalize,cse,loop-invariant-subset-hoisting",
+                        "canonicalize,cse,loop-invariant-subset-hoisting,canonicalize,cse",
                         (int64_t)options.vectorWidth)
                         .str());
   addPipeline(
@@ -39,13 +43,15 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},canonicalize,"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "convert-linalg-to-loops,"
+      "convert-linalg-to-loops,scf-forall-to-parallel,convert-scf-to-openmp,"
       "func.func(lower-vector-multi-reduction,lower-vector-mask),"
       "convert-vector-to-scf{full-unroll},lower-affine,canonicalize,cse,"
       "kiln-approximate-math,convert-math-to-funcs,convert-scf-to-cf,"
       "expand-strided-metadata,"
       "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
-      "convert-math-to-libm,convert-vector-to-llvm,convert-arith-to-llvm,"
+      "convert-math-to-libm,"
+      "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
+      "convert-arith-to-llvm,convert-openmp-to-llvm,"
       "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
       "convert-ub-to-llvm,reconcile-unrealized-casts,kiln-export-entry-points");
 }

@@ -4,6 +4,7 @@
 #include "lib/Import/ONNX/ONNXImporter.h"
 
 #include "dialects/Kiln/KilnDialect.h"
+#include "dialects/KilnKernel/KilnKernel.h"
 #include "passes/Passes.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -109,7 +110,8 @@ private:
     mlir::registerAllDialects(registry);
     mlir::registerAllExtensions(registry);
     mlir::registerAllToLLVMIRTranslations(registry);
-    registry.insert<mlir::kiln::KilnDialect>();
+    registry.insert<mlir::kiln::KilnDialect,
+                    mlir::kiln_kernel::KilnKernelDialect>();
     return registry;
   }
 
@@ -148,10 +150,12 @@ public:
     mlir::ExecutionEngineOptions engineOptions;
     engineOptions.transformer = transformer;
     engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-    runnerUtils =
-        std::string(KILN_LLVM_LIBRARY_DIR) + "/libmlir_c_runner_utils.so";
-    runnerUtilsRef = runnerUtils;
-    engineOptions.sharedLibPaths = runnerUtilsRef;
+    // memrefCopy for strided copies; libomp for the kernels' threads.
+    sharedLibs = {std::string(KILN_LLVM_LIBRARY_DIR) +
+                      "/libmlir_c_runner_utils.so",
+                  std::string(KILN_LLVM_LIBRARY_DIR) + "/libomp.so"};
+    sharedLibRefs.assign(sharedLibs.begin(), sharedLibs.end());
+    engineOptions.sharedLibPaths = sharedLibRefs;
     auto created = mlir::ExecutionEngine::create(
         module, engineOptions, createHostTargetMachine(options.optLevel));
     if (!created)
@@ -174,8 +178,8 @@ private:
   // ExecutionEngineOptions keeps a function_ref to this: it must outlive
   // the engine's creation.
   std::function<llvm::Error(llvm::Module *)> transformer;
-  std::string runnerUtils;
-  llvm::StringRef runnerUtilsRef;
+  std::vector<std::string> sharedLibs;
+  llvm::SmallVector<llvm::StringRef> sharedLibRefs;
   std::unique_ptr<mlir::ExecutionEngine> engine;
 };
 

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Kiln/KilnDialect.h"
+#include "dialects/KilnKernel/KilnKernel.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -18,7 +19,7 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
-  registry.insert<mlir::kiln::KilnDialect>();
+  registry.insert<mlir::kiln::KilnDialect, mlir::kiln_kernel::KilnKernelDialect>();
   mlir::kiln::registerAllKilnPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Kiln optimizer driver\n", registry));

@@ -1,15 +1,23 @@
 //===- TileAndVectorize.cpp - kiln-tile-and-vectorize ---------------------===//
 //
-// The CPU codegen strategy for now: every linalg op is tiled so that each
-// tile is a full vector along its innermost parallel dimension (tile sizes
-// divide the static loop extents, so no masking is needed), then vectorized.
-// Contractions get a small register block (rows x vector columns, k = 1).
-// 2-D convolutions first become an im2col and a contraction.
+// The CPU codegen of kernels. A dispatch with a #kiln_kernel.schedule is
+// compiled as the schedule says:
+//  1. level 1: the op computing the dispatch's result is tiled by the
+//     schedule's `tiles` (mapped from the root's loops onto its own) into an
+//     scf.forall (threads) or scf.for nest, and the dispatch's other ops are
+//     fused into the loop body tile by tile;
+//  2. a contraction root is then blocked along k and tiled into its register
+//     tile (`vector`), which is vectorized; the accumulator stays in
+//     registers across the k loop once loop-invariant-subset-hoisting runs;
+//  3. every other op is tiled so that its innermost parallel loop is one
+//     vector and vectorized.
+// Then the dispatches are inlined. Ops outside dispatches get step 3 only.
+// Tile sizes divide the static loop extents, so no masking is needed.
 //
 //===----------------------------------------------------------------------===//
+#include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
@@ -25,19 +33,10 @@ namespace mlir::kiln {
 } // namespace mlir::kiln
 
 using namespace mlir;
+using kiln_kernel::DispatchOp;
+using kiln_kernel::ScheduleAttr;
 
 namespace {
-
-/// The largest power of two <= `limit` that divides `extent`; 1 for dynamic
-/// extents.
-int64_t dividingTile(int64_t extent, int64_t limit) {
-  if (ShapedType::isDynamic(extent))
-    return 1;
-  for (int64_t t = limit; t > 1; t /= 2)
-    if (extent % t == 0)
-      return t;
-  return 1;
-}
 
 /// Whether an indexing map of `op` uses floordiv, mod or ceildiv (as the
 /// im2col of a convolution does): tiling takes each operand's slice as the
@@ -57,9 +56,10 @@ bool hasNonLinearIndexing(linalg::LinalgOp op) {
 /// Elements a reduction tile may hold before the reduction is tiled too.
 constexpr int64_t kMaxReductionTile = 256;
 
-/// Tile sizes for `op` (0 = not tiled), or std::nullopt to leave it alone.
-std::optional<SmallVector<int64_t>> chooseTileSizes(linalg::LinalgOp op,
-                                                    int64_t vectorWidth) {
+/// Vector tile sizes for `op` outside a schedule's root (0 = not tiled), or
+/// std::nullopt to leave it scalar.
+std::optional<SmallVector<int64_t>> defaultVectorTiles(linalg::LinalgOp op,
+                                                       int64_t vectorWidth) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   int64_t loops = ranges.size();
@@ -75,14 +75,11 @@ std::optional<SmallVector<int64_t>> chooseTileSizes(linalg::LinalgOp op,
   if (linalg::isaContractionOpInterface(op)) {
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
-    // Several m or n dimensions (the NCHW im2col contraction has the image
-    // batch among its n dimensions): the register block takes the innermost
-    // of each, the others are tiled by 1.
     if (succeeded(dims) && !dims->m.empty() && !dims->n.empty()) {
-      unsigned m = *llvm::max_element(dims->m);
-      unsigned n = *llvm::max_element(dims->n);
-      tiles[m] = dividingTile(ranges[m], 8);
-      tiles[n] = dividingTile(ranges[n], 2 * vectorWidth);
+      tiles[*llvm::max_element(dims->m)] =
+          kiln::dividingTile(ranges[*llvm::max_element(dims->m)], 8);
+      tiles[*llvm::max_element(dims->n)] = kiln::dividingTile(
+          ranges[*llvm::max_element(dims->n)], 2 * vectorWidth);
       return tiles;
     }
   }
@@ -104,8 +101,70 @@ std::optional<SmallVector<int64_t>> chooseTileSizes(linalg::LinalgOp op,
       tiles[i] = reductionElements <= kMaxReductionTile ? 0 : 1;
   if (innermostParallel >= 0)
     tiles[innermostParallel] =
-        dividingTile(ranges[innermostParallel], vectorWidth);
+        kiln::dividingTile(ranges[innermostParallel], vectorWidth);
   return tiles;
+}
+
+/// Tiles `op` by `sizes` (0 = whole) into scf.for loops; returns the tile.
+Operation *tile(IRRewriter &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return op;
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
+  if (failed(tiled) || tiled->tiledOps.empty())
+    return nullptr;
+  rewriter.replaceOp(op, tiled->replacements);
+  return tiled->tiledOps.back();
+}
+
+/// Vectorizes `op` if the vectorizer accepts it; a contraction becomes a
+/// vector.contract, which lowers to outer products (broadcast + FMA).
+void vectorize(IRRewriter &rewriter, Operation *op) {
+  if (failed(linalg::vectorizeOpPrecondition(op)))
+    return;
+  rewriter.setInsertionPoint(op);
+  bool contraction =
+      linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op));
+  FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
+      rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+      /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+      /*assumeDynamicDimsMatchVecSizes=*/false,
+      /*createNamedContraction=*/contraction);
+  if (failed(vectorized))
+    return;
+  if (op->getNumResults())
+    rewriter.replaceOp(op, vectorized->replacements);
+  else
+    rewriter.eraseOp(op);
+}
+
+/// The tile sizes of `root`'s parallel loops, carried to the loops of
+/// `tail`, which computes the dispatch's result from the root's result
+/// through elementwise ops (the same output dimensions).
+SmallVector<int64_t> tailTiles(linalg::LinalgOp root, linalg::LinalgOp tail,
+                               ArrayRef<int64_t> rootTiles) {
+  SmallVector<int64_t> sizes(tail.getNumLoops(), 0);
+  SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+  if (root == tail) {
+    for (auto [i, size] : llvm::enumerate(rootTiles))
+      sizes[i] = iterators[i] == utils::IteratorType::parallel ? size : 0;
+    return sizes;
+  }
+  AffineMap rootOut = root.getMatchingIndexingMap(root.getDpsInitOperand(0));
+  AffineMap tailOut = tail.getMatchingIndexingMap(tail.getDpsInitOperand(0));
+  if (rootOut.getNumResults() != tailOut.getNumResults())
+    return sizes;
+  for (auto [rootExpr, tailExpr] :
+       llvm::zip(rootOut.getResults(), tailOut.getResults())) {
+    auto rootDim = dyn_cast<AffineDimExpr>(rootExpr);
+    auto tailDim = dyn_cast<AffineDimExpr>(tailExpr);
+    if (rootDim && tailDim)
+      sizes[tailDim.getPosition()] = rootTiles[rootDim.getPosition()];
+  }
+  return sizes;
 }
 
 struct KilnTileAndVectorizePass
@@ -115,10 +174,113 @@ struct KilnTileAndVectorizePass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
+    spellOutMultiDynamicExpands(rewriter, func);
 
-    // expand-strided-metadata crashes on the memref form of an expand_shape
-    // group with several dynamic sizes, which the reshape propagation of
-    // elementwise fusion creates: spell those shapes out in a tensor.reshape.
+    SmallVector<DispatchOp> dispatches;
+    func.walk([&](DispatchOp dispatch) { dispatches.push_back(dispatch); });
+    for (DispatchOp dispatch : dispatches)
+      if (ScheduleAttr schedule = dispatch.getScheduleAttr())
+        compileDispatch(rewriter, dispatch, schedule);
+
+    // Everything not yet vectorized: one vector along the innermost
+    // parallel loop.
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (isa<TilingInterface>(op.getOperation()) &&
+          op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops)
+      if (std::optional<SmallVector<int64_t>> sizes =
+              defaultVectorTiles(op, vectorWidth))
+        if (Operation *tiled = tile(rewriter, op, *sizes))
+          vectorize(rewriter, tiled);
+
+    for (DispatchOp dispatch : dispatches)
+      inlineDispatch(rewriter, dispatch);
+    simplifyDynamicSizes(func);
+  }
+
+  void compileDispatch(IRRewriter &rewriter, DispatchOp dispatch,
+                       ScheduleAttr schedule) {
+    FailureOr<kiln::ScheduleRoot> root = kiln::getScheduleRoot(dispatch);
+    if (failed(root) || failed(kiln::verifySchedule(dispatch, schedule)))
+      return;
+    linalg::LinalgOp rootOp = root->op;
+    auto tail = cast<linalg::LinalgOp>(
+        dispatch.getTerminator()->getOperand(0).getDefiningOp());
+    Operation *tiledRoot = rootOp;
+
+    // Level 1: tile the result, fuse the dispatch's other ops into it.
+    SmallVector<int64_t> level1 =
+        tailTiles(rootOp, tail, schedule.getTiles());
+    if (llvm::any_of(level1, [](int64_t s) { return s != 0; })) {
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(
+          getAsIndexOpFoldResult(rewriter.getContext(), level1));
+      tiling.setLoopType(schedule.getThreads()
+                             ? scf::SCFTilingOptions::LoopType::ForallOp
+                             : scf::SCFTilingOptions::LoopType::ForOp);
+      scf::SCFTileAndFuseOptions options;
+      options.setTilingOptions(tiling);
+      options.setFusionControlFn(
+          [&](tensor::ExtractSliceOp, OpResult producer, bool)
+              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+            if (!dispatch->isProperAncestor(producer.getOwner()))
+              return std::nullopt;
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          });
+      rewriter.setInsertionPoint(tail);
+      FailureOr<scf::SCFTileAndFuseResult> fused =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              rewriter, cast<TilingInterface>(tail.getOperation()), options);
+      if (failed(fused))
+        return;
+      for (OpResult result : tail->getResults())
+        rewriter.replaceAllUsesWith(result, fused->replacements[result]);
+      tiledRoot = nullptr;
+      for (Operation *op : fused->tiledAndFusedOps)
+        if (op->getName() == rootOp->getName() &&
+            (root->strategy != "contraction" ||
+             linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op))))
+          tiledRoot = op;
+      if (rootOp->use_empty())
+        rewriter.eraseOp(rootOp);
+      if (!tiledRoot)
+        return;
+    }
+    if (root->strategy != "contraction")
+      return; // The default vector tiling handles the ops in the tile.
+
+    // Level 2: block k, then the register tile, vectorized.
+    SmallVector<int64_t> kBlock(schedule.getTiles().size(), 0);
+    for (auto [i, iterator] :
+         llvm::enumerate(rootOp.getIteratorTypesArray()))
+      if (iterator == utils::IteratorType::reduction)
+        kBlock[i] = schedule.getTiles()[i];
+    Operation *blocked = tile(rewriter, tiledRoot, kBlock);
+    if (!blocked)
+      return;
+    Operation *registerTile = tile(rewriter, blocked, schedule.getVector());
+    if (registerTile)
+      vectorize(rewriter, registerTile);
+  }
+
+  static void inlineDispatch(IRRewriter &rewriter, DispatchOp dispatch) {
+    Block &body = dispatch.getBody().front();
+    Operation *terminator = body.getTerminator();
+    rewriter.replaceAllUsesWith(dispatch.getResults(),
+                                terminator->getOperands());
+    rewriter.eraseOp(terminator);
+    rewriter.inlineBlockBefore(&body, dispatch);
+    rewriter.eraseOp(dispatch);
+  }
+
+  /// expand-strided-metadata crashes on the memref form of an expand_shape
+  /// group with several dynamic sizes, which the reshape propagation of
+  /// elementwise fusion creates: spell those shapes out in a tensor.reshape.
+  static void spellOutMultiDynamicExpands(IRRewriter &rewriter,
+                                          func::FuncOp func) {
     SmallVector<tensor::ExpandShapeOp> expands;
     func.walk([&](tensor::ExpandShapeOp expand) {
       RankedTensorType type = expand.getResultType();
@@ -140,88 +302,21 @@ struct KilnTileAndVectorizePass
       rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(
           expand, expand.getResultType(), expand.getSrc(), shape);
     }
+  }
 
-    // conv_2d_nchw_fchw -> im2col + contraction, which vectorizes.
-    SmallVector<linalg::Conv2DNchwFchwOp> convs;
-    func.walk([&](linalg::Conv2DNchwFchwOp conv) { convs.push_back(conv); });
-    for (linalg::Conv2DNchwFchwOp conv : convs) {
-      // The im2col needs static shapes: with a dynamic batch, convolve one
-      // image at a time (the batch tiled by 1 has static slices).
-      if (cast<ShapedType>(conv.getInputs()[0].getType()).isDynamicDim(0)) {
-        SmallVector<int64_t> batchTile(conv.getNumLoops(), 0);
-        batchTile[0] = 1;
-        scf::SCFTilingOptions options;
-        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), batchTile));
-        rewriter.setInsertionPoint(conv);
-        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-            rewriter, cast<TilingInterface>(conv.getOperation()), options);
-        if (failed(tiled) || tiled->tiledOps.size() != 1)
-          continue;
-        rewriter.replaceOp(conv, tiled->replacements);
-        auto tiledConv =
-            dyn_cast<linalg::Conv2DNchwFchwOp>(tiled->tiledOps.front());
-        if (!tiledConv)
-          continue;
-        conv = tiledConv;
-      }
-      rewriter.setInsertionPoint(conv);
-      // On success this replaces (and erases) the convolution itself.
-      (void)linalg::rewriteInIm2Col(rewriter, conv);
-    }
-
-    SmallVector<linalg::LinalgOp> ops;
-    func.walk([&](linalg::LinalgOp op) {
-      if (isa<TilingInterface>(op.getOperation()) &&
-          op.hasPureTensorSemantics())
-        ops.push_back(op);
-    });
-    for (linalg::LinalgOp op : ops)
-      tileAndVectorize(rewriter, op);
-
-    // Dynamic sizes: each tiled op's result size is a tensor.dim of the
-    // previous op's result (a loop result, a pad, ...). Spell them in terms
-    // of the function arguments, or the subset analyses of later passes
-    // (value bounds, in loop-invariant-subset-hoisting and bufferization)
-    // walk back through every earlier loop nest: ResNet-18 with a dynamic
-    // batch took minutes. Not converging leaves valid IR, so it is no error.
+  /// Dynamic sizes: each tiled op's result size is a tensor.dim of the
+  /// previous op's result (a loop result, a pad, ...). Spell them in terms
+  /// of the function arguments, or the subset analyses of later passes
+  /// (value bounds, in loop-invariant-subset-hoisting and bufferization)
+  /// walk back through every earlier loop nest: ResNet-18 with a dynamic
+  /// batch took minutes. Not converging leaves valid IR, so it is no error.
+  void simplifyDynamicSizes(func::FuncOp func) {
     RewritePatternSet patterns(&getContext());
     memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
     scf::populateSCFForLoopCanonicalizationPatterns(patterns);
     tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
     tensor::EmptyOp::getCanonicalizationPatterns(patterns, &getContext());
     (void)applyPatternsGreedily(func, std::move(patterns));
-  }
-
-  void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
-    std::optional<SmallVector<int64_t>> tiles =
-        chooseTileSizes(op, vectorWidth);
-    if (!tiles)
-      return;
-    Operation *target = op.getOperation();
-    if (llvm::any_of(*tiles, [](int64_t t) { return t != 0; })) {
-      scf::SCFTilingOptions options;
-      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), *tiles));
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled =
-          scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), options);
-      if (failed(tiled))
-        return;
-      rewriter.replaceOp(op, tiled->replacements);
-      if (tiled->tiledOps.empty())
-        return;
-      target = tiled->tiledOps.back();
-    }
-    if (failed(linalg::vectorizeOpPrecondition(target)))
-      return;
-    rewriter.setInsertionPoint(target);
-    FailureOr<linalg::VectorizationResult> vectorized =
-        linalg::vectorize(rewriter, target);
-    if (failed(vectorized))
-      return;
-    if (target->getNumResults())
-      rewriter.replaceOp(target, vectorized->replacements);
-    else
-      rewriter.eraseOp(target);
   }
 };
 

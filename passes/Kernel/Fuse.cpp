@@ -1,0 +1,301 @@
+//===- Fuse.cpp - kiln-fuse: group tensor ops into kernels ----------------===//
+//
+// Forms `kiln_kernel.dispatch` regions on linalg-on-tensors IR. The groups
+// are grown in program order:
+//  - a contraction or convolution (an anchor) starts a kernel; pure copies
+//    that only feed it (im2col, transposes) join as its prologue, and
+//    elementwise consumers of its result join as its epilogue (bias,
+//    activation, residual add, scaling);
+//  - a reduction joins the kernel of its elementwise or reduction producer
+//    and elementwise ops join the kernel of their producer, so softmax,
+//    layer-norm and GELU each become one kernel;
+//  - a kernel computes one result: a value used outside the kernel ends it,
+//    so no fusion recomputes work or materializes a value twice.
+// With `explain`, every decision not to fuse is reported as a remark.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/KilnKernel/KilnKernel.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_KILNFUSE
+#include "passes/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+
+namespace {
+
+enum class Role { Anchor, Reduction, Elementwise, Copy, Reshape, Other };
+
+/// Whether the body of `op` only moves data: no floating-point arithmetic.
+bool isPureCopy(linalg::LinalgOp op) {
+  if (isa<linalg::TransposeOp, linalg::BroadcastOp, linalg::CopyOp>(op))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic)
+    return false;
+  return llvm::all_of(generic.getBody()->without_terminator(),
+                      [](Operation &inner) {
+                        return isa<linalg::IndexOp, tensor::ExtractOp>(inner) ||
+                               llvm::all_of(inner.getResultTypes(), [](Type t) {
+                                 return t.isIntOrIndex();
+                               });
+                      });
+}
+
+Role classify(Operation *op) {
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op))
+    return Role::Reshape;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics())
+    return Role::Other;
+  if (linalg::isaContractionOpInterface(linalgOp) ||
+      linalg::isaConvolutionOpInterface(linalgOp))
+    return Role::Anchor;
+  if (linalgOp.getNumReductionLoops() > 0)
+    return Role::Reduction;
+  return isPureCopy(linalgOp) ? Role::Copy : Role::Elementwise;
+}
+
+StringRef anchorKind(Operation *op) {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  if (linalg::isaContractionOpInterface(linalgOp))
+    return "contraction";
+  // Pooling ops are convolutions by interface but have no filter operand
+  // worth a contraction schedule.
+  if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))
+    return "pool";
+  return "conv";
+}
+
+struct Group {
+  SmallVector<Operation *> ops; // In program order.
+  Operation *anchor = nullptr;
+  bool hasReduction = false;
+};
+
+struct Fuser {
+  explicit Fuser(Block &block) : block(block) {}
+
+  Block &block;
+  bool explain = false;
+  /// Producer -> consumer edges that must not be fused (found invalid).
+  DenseSet<std::pair<Operation *, Operation *>> banned;
+  SmallVector<Group> groups;
+  DenseMap<Operation *, unsigned> groupOf;
+
+  Operation *producerIn(Value v) {
+    Operation *def = v.getDefiningOp();
+    return def && def->getBlock() == &block && groupOf.count(def) ? def
+                                                                   : nullptr;
+  }
+
+  void remark(Operation *op, const Twine &why) {
+    if (explain)
+      op->emitRemark(why);
+  }
+
+  /// Whether `consumer` may join the group of its producer `producer`;
+  /// reports why not when asked to explain.
+  bool mayJoin(Operation *consumer, Role role, Operation *producer,
+               bool report) {
+    Group &group = groups[groupOf[producer]];
+    auto say = [&](const Twine &why) {
+      if (report)
+        remark(consumer, "not fused with " +
+                             producer->getName().getStringRef() + ": " + why);
+      return false;
+    };
+    if (banned.contains({producer, consumer}))
+      return say("the producer's result is also used outside the kernel; "
+                 "fusing would compute it twice");
+    if (role == Role::Anchor)
+      return say("a contraction starts its own kernel (its operands would "
+                 "be recomputed for every tile)");
+    if (role == Role::Other)
+      return false;
+    if (group.anchor) {
+      if (role == Role::Reduction || role == Role::Reshape)
+        return say("only elementwise ops join a contraction's epilogue");
+      Type anchorType = group.anchor->getResult(0).getType();
+      if (consumer->getResult(0).getType() != anchorType)
+        return say("its result has a different shape than the "
+                   "contraction's, so it cannot be computed per tile");
+      auto linalgOp = cast<linalg::LinalgOp>(consumer);
+      for (OpOperand *input : linalgOp.getDpsInputOperands())
+        if (input->get().getDefiningOp() == producer &&
+            !linalgOp.getMatchingIndexingMap(input).isIdentity())
+          return say("it reads the contraction's result permuted");
+    }
+    return true;
+  }
+
+  void place(Operation *op) {
+    Role role = classify(op);
+    // Fills join the kernel that they initialize (createDispatches).
+    if (role == Role::Other || isa<linalg::FillOp>(op))
+      return;
+    // Join the group of the first producer that allows it, preferring
+    // the kernel of a contraction.
+    std::optional<unsigned> target;
+    for (Value operand : op->getOperands()) {
+      Operation *producer = producerIn(operand);
+      if (!producer || isa<linalg::FillOp>(producer))
+        continue;
+      if (!mayJoin(op, role, producer, /*report=*/true))
+        continue;
+      unsigned candidate = groupOf[producer];
+      if (!target || groups[candidate].anchor)
+        target = candidate;
+    }
+    if (!target) {
+      target = groups.size();
+      groups.emplace_back();
+    }
+    Group &group = groups[*target];
+    group.ops.push_back(op);
+    groupOf[op] = *target;
+    if (role == Role::Reduction)
+      group.hasReduction = true;
+    if (role != Role::Anchor)
+      return;
+    group.anchor = op;
+    // Pull in the copies that only feed this anchor (im2col, transposes):
+    // copying a tile per iteration is the packing of its operand.
+    for (Value input : cast<linalg::LinalgOp>(op).getDpsInputs()) {
+      Operation *producer = producerIn(input);
+      if (!producer || groups[groupOf[producer]].ops.size() != 1)
+        continue;
+      if (classify(producer) != Role::Copy) {
+        if (classify(producer) == Role::Elementwise)
+          remark(op, "producer " + producer->getName().getStringRef() +
+                         " not fused into the contraction: it computes, "
+                         "and would be recomputed for every tile");
+        continue;
+      }
+      if (!llvm::all_of(producer->getUsers(),
+                        [&](Operation *user) { return user == op; }))
+        continue;
+      groups[groupOf[producer]].ops.clear();
+      groupOf[producer] = *target;
+      group.ops.insert(group.ops.begin(), producer);
+    }
+  }
+
+  /// Finds a value computed inside a group but used outside it other than
+  /// by the group's last op, and bans the fusions that consumed it.
+  bool banInvalidEdges() {
+    bool changed = false;
+    for (Group &group : groups) {
+      if (group.ops.size() < 2)
+        continue;
+      Operation *tail = group.ops.back();
+      for (Operation *op : group.ops) {
+        bool escapes =
+            op != tail && llvm::any_of(op->getUsers(), [&](Operation *user) {
+              return !groupOf.count(user) ||
+                     groupOf[user] != groupOf[op];
+            });
+        // A reshape cannot end a kernel: its result is a view.
+        bool reshapeTail = op == tail && classify(op) == Role::Reshape;
+        if (!escapes && !reshapeTail)
+          continue;
+        for (Operation *member : group.ops) {
+          if (reshapeTail && member == op) {
+            for (Value operand : op->getOperands())
+              if (Operation *def = operand.getDefiningOp())
+                changed |= banned.insert({def, op}).second;
+            continue;
+          }
+          if (llvm::is_contained(member->getOperands(), op->getResult(0)) ||
+              llvm::any_of(member->getOperands(), [&](Value v) {
+                return v.getDefiningOp() == op;
+              }))
+            changed |= banned.insert({op, member}).second;
+        }
+      }
+    }
+    return changed;
+  }
+
+  void formGroups() {
+    do {
+      groups.clear();
+      groupOf.clear();
+      for (Operation &op : block)
+        place(&op);
+    } while (banInvalidEdges());
+  }
+
+  /// Moves each group (with the fills that only initialize it) into a
+  /// dispatch placed where its last op was.
+  void createDispatches(OpBuilder &builder) {
+    for (Group &group : groups) {
+      if (group.ops.empty() || classify(group.ops.back()) == Role::Reshape)
+        continue;
+      llvm::SetVector<Operation *> members(group.ops.begin(), group.ops.end());
+      for (Operation *op : group.ops)
+        for (Value operand : op->getOperands())
+          if (auto fill = operand.getDefiningOp<linalg::FillOp>())
+            if (llvm::all_of(fill->getUsers(), [&](Operation *user) {
+                  return members.contains(user);
+                }))
+              members.insert(fill);
+      SmallVector<Operation *> ordered(members.begin(), members.end());
+      llvm::sort(ordered, [](Operation *a, Operation *b) {
+        return a->isBeforeInBlock(b);
+      });
+      Operation *tail = ordered.back();
+      builder.setInsertionPoint(tail);
+      StringRef kind = group.anchor      ? anchorKind(group.anchor)
+                       : group.hasReduction ? StringRef("reduction")
+                                            : StringRef("elementwise");
+      auto dispatch = kiln_kernel::DispatchOp::create(
+          builder, tail->getLoc(), tail->getResultTypes(), kind,
+          /*schedule=*/nullptr);
+      Block *body = builder.createBlock(&dispatch.getBody());
+      for (Operation *op : ordered)
+        op->moveBefore(body, body->end());
+      builder.setInsertionPointToEnd(body);
+      kiln_kernel::YieldOp::create(builder, tail->getLoc(),
+                                   tail->getResults());
+      tail->getResults().replaceUsesWithIf(
+          dispatch.getResults(), [&](OpOperand &use) {
+            return !dispatch->isAncestor(use.getOwner());
+          });
+    }
+  }
+};
+
+struct KilnFusePass : kiln::impl::KilnFuseBase<KilnFusePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<Block *> blocks;
+    getOperation()->walk([&](func::FuncOp func) {
+      if (!func.isExternal())
+        blocks.push_back(&func.getBody().front());
+    });
+    OpBuilder builder(&getContext());
+    for (Block *block : blocks) {
+      Fuser fuser(*block);
+      // Remarks only on the final round, once the groups are settled.
+      fuser.explain = false;
+      fuser.formGroups();
+      fuser.explain = explain;
+      fuser.groups.clear();
+      fuser.groupOf.clear();
+      for (Operation &op : *block)
+        fuser.place(&op);
+      fuser.createDispatches(builder);
+    }
+  }
+};
+
+} // namespace

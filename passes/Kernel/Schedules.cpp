@@ -1,0 +1,275 @@
+//===- Schedules.cpp - the space of CPU schedules of a dispatch -----------===//
+#include "passes/Kernel/Schedules.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::kiln;
+using kiln_kernel::DispatchOp;
+using kiln_kernel::ScheduleAttr;
+
+int64_t kiln::dividingTile(int64_t extent, int64_t limit) {
+  if (ShapedType::isDynamic(extent))
+    return 1;
+  for (int64_t t = limit; t > 1; t /= 2)
+    if (extent % t == 0)
+      return t;
+  return 1;
+}
+
+/// Elements a reduction may hold in one vector before it is tiled too.
+static constexpr int64_t kMaxReductionVector = 256;
+/// Accumulator registers a contraction's register tile may use (AVX-512 has
+/// 32; the rest hold the loaded operands).
+static constexpr int64_t kMaxAccumulators = 24;
+
+FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
+  Operation *terminator = dispatch.getTerminator();
+  if (terminator->getNumOperands() == 0)
+    return failure();
+  auto tail = terminator->getOperand(0).getDefiningOp<linalg::LinalgOp>();
+  if (!tail || tail->getParentOp() != dispatch)
+    return failure();
+  bool hasReduction = false;
+  for (Operation &op : dispatch.getBody().front()) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp)
+      continue;
+    if (linalg::isaContractionOpInterface(linalgOp) &&
+        succeeded(linalg::inferContractionDims(linalgOp)) &&
+        llvm::none_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic))
+      return ScheduleRoot{linalgOp, "contraction"};
+    hasReduction |= linalgOp.getNumReductionLoops() > 0;
+  }
+  if (hasReduction)
+    return ScheduleRoot{tail, "reduction"};
+  if (tail.getNumLoops() == tail.getNumParallelLoops() &&
+      isa<linalg::GenericOp, linalg::FillOp>(tail))
+    return ScheduleRoot{tail, "elementwise"};
+  return ScheduleRoot{tail, "generic"};
+}
+
+namespace {
+
+/// The loops of a contraction the register tile is built on.
+struct ContractionLoops {
+  unsigned m, n, k;
+  int64_t mSize, nSize, kSize;
+};
+
+ContractionLoops getContractionLoops(linalg::LinalgOp root) {
+  linalg::ContractionDimensions dims = *linalg::inferContractionDims(root);
+  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+  ContractionLoops loops;
+  loops.m = *llvm::max_element(dims.m);
+  loops.n = *llvm::max_element(dims.n);
+  loops.k = *llvm::max_element(dims.k);
+  loops.mSize = ranges[loops.m];
+  loops.nSize = ranges[loops.n];
+  loops.kSize = ranges[loops.k];
+  return loops;
+}
+
+/// A contraction schedule: every loop but m, n and k tiled by 1.
+ScheduleAttr contractionSchedule(linalg::LinalgOp root,
+                                 const ContractionLoops &loops, int64_t mr,
+                                 int64_t nr, int64_t mc, int64_t nc,
+                                 int64_t kc, bool threads) {
+  SmallVector<int64_t> tiles(root.getNumLoops(), 1), vector(tiles.size(), 1);
+  tiles[loops.m] = mc;
+  tiles[loops.n] = nc;
+  tiles[loops.k] = kc;
+  vector[loops.m] = mr;
+  vector[loops.n] = nr;
+  return ScheduleAttr::get(root->getContext(), "contraction", tiles, vector,
+                           threads);
+}
+
+/// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`.
+SmallVector<int64_t> dividingMultiples(int64_t base, int64_t extent,
+                                       int64_t limit) {
+  SmallVector<int64_t> sizes;
+  for (int64_t s = base; s <= std::min(extent, limit); s *= 2)
+    if (extent % s == 0)
+      sizes.push_back(s);
+  return sizes;
+}
+
+SmallVector<int64_t> registerRows(int64_t m) {
+  SmallVector<int64_t> rows;
+  for (int64_t r : {1, 2, 4, 6, 8, 12, 16})
+    if (m % r == 0)
+      rows.push_back(r);
+  return rows;
+}
+
+SmallVector<int64_t> registerColumns(int64_t n, int64_t width) {
+  SmallVector<int64_t> cols;
+  for (int64_t c : {width, 2 * width, 4 * width, 8 * width})
+    if (n % c == 0)
+      cols.push_back(c);
+  if (cols.empty())
+    cols.push_back(dividingTile(n, width));
+  return cols;
+}
+
+SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
+                                               int64_t width) {
+  ContractionLoops loops = getContractionLoops(root);
+  SmallVector<int64_t> kcs = {0};
+  for (int64_t kc : {128, 256, 512})
+    if (kc < loops.kSize && loops.kSize % kc == 0)
+      kcs.push_back(kc);
+  SmallVector<ScheduleAttr> schedules;
+  for (int64_t mr : registerRows(loops.mSize))
+    for (int64_t nr : registerColumns(loops.nSize, width)) {
+      if (mr * std::max<int64_t>(nr / width, 1) > kMaxAccumulators)
+        continue;
+      for (int64_t mc : dividingMultiples(mr, loops.mSize, 512))
+        for (int64_t nc : dividingMultiples(nr, loops.nSize, 2048))
+          for (int64_t kc : kcs)
+            for (bool threads : {false, true})
+              schedules.push_back(contractionSchedule(root, loops, mr, nr, mc,
+                                                      nc, kc, threads));
+    }
+  return schedules;
+}
+
+ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
+  ContractionLoops loops = getContractionLoops(root);
+  // Register tile: 8 rows x 2 vectors (16 accumulators); a matrix-vector
+  // product streams wider rows of the right operand instead.
+  int64_t mr = dividingTile(loops.mSize, 8);
+  if (mr == 1 && loops.mSize % 6 == 0)
+    mr = 6;
+  int64_t nr = dividingTile(loops.nSize, (mr < 4 ? 4 : 2) * width);
+  // k blocks of at most 512 keep a row panel of the left operand in L1 and
+  // the right operand's block in L2.
+  int64_t kc = loops.kSize <= 512 ? 0 : dividingTile(loops.kSize, 512);
+  if (kc < 128)
+    kc = 0;
+  // Level-1 tiles: what one thread computes at a time. A contraction fed by
+  // an im2col copy keeps all its rows so the copy is made once per column
+  // block.
+  bool copiesOperand = llvm::any_of(root->getOperands(), [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    return def && def->getParentOp() == root->getParentOp() &&
+           isa<linalg::GenericOp>(def);
+  });
+  int64_t mc = copiesOperand ? loops.mSize
+                             : mr * dividingTile(loops.mSize / mr, 8);
+  int64_t nc = nr * dividingTile(loops.nSize / nr, mr < 4 ? 4 : 8);
+  return contractionSchedule(root, loops, mr, nr, mc, nc, kc,
+                             /*threads=*/true);
+}
+
+/// Vector sizes of the default rule: the innermost parallel loop a vector,
+/// small reductions whole, other loops 1.
+SmallVector<int64_t> defaultVector(linalg::LinalgOp op, int64_t width) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> vector(ranges.size(), 1);
+  int64_t reductionElements = 1;
+  for (auto [range, iterator] : llvm::zip(ranges, iterators))
+    if (iterator == utils::IteratorType::reduction)
+      reductionElements = ShapedType::isDynamic(range) || reductionElements < 0
+                              ? -1
+                              : reductionElements * range;
+  bool wholeReduction =
+      reductionElements > 0 && reductionElements <= kMaxReductionVector;
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::reduction)
+      vector[i] = wholeReduction ? 0 : 1;
+  for (int64_t i = ranges.size() - 1; i >= 0; --i)
+    if (iterators[i] == utils::IteratorType::parallel) {
+      vector[i] = dividingTile(ranges[i], width);
+      break;
+    }
+  return vector;
+}
+
+/// Level-1 tiles of a non-contraction root: the first `depth` outer
+/// parallel loops tiled by 1, the rest whole.
+SmallVector<int64_t> outerTiles(linalg::LinalgOp op, unsigned depth) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> tiles(iterators.size(), 0);
+  int64_t innermost = -1;
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::parallel)
+      innermost = i;
+  unsigned tiled = 0;
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::parallel &&
+        (int64_t)i != innermost && tiled < depth) {
+      tiles[i] = 1;
+      ++tiled;
+    }
+  return tiles;
+}
+
+unsigned outerParallelLoops(linalg::LinalgOp op) {
+  unsigned parallel = op.getNumParallelLoops();
+  return parallel ? parallel - 1 : 0;
+}
+
+} // namespace
+
+SmallVector<ScheduleAttr> kiln::enumerateSchedules(DispatchOp dispatch,
+                                                   int64_t vectorWidth) {
+  FailureOr<ScheduleRoot> root = getScheduleRoot(dispatch);
+  if (failed(root))
+    return {};
+  if (root->strategy == "contraction")
+    return enumerateContraction(root->op, vectorWidth);
+  MLIRContext *context = dispatch.getContext();
+  SmallVector<ScheduleAttr> schedules;
+  SmallVector<int64_t> vector = defaultVector(root->op, vectorWidth);
+  for (unsigned depth = 0; depth <= outerParallelLoops(root->op); ++depth)
+    for (bool threads : {false, true})
+      if (depth > 0 || !threads)
+        schedules.push_back(ScheduleAttr::get(context, root->strategy,
+                                              outerTiles(root->op, depth),
+                                              vector, threads));
+  return schedules;
+}
+
+ScheduleAttr kiln::chooseSchedule(DispatchOp dispatch, int64_t vectorWidth) {
+  FailureOr<ScheduleRoot> root = getScheduleRoot(dispatch);
+  if (failed(root))
+    return {};
+  if (root->strategy == "contraction")
+    return chooseContraction(root->op, vectorWidth);
+  unsigned depth = outerParallelLoops(root->op);
+  return ScheduleAttr::get(dispatch.getContext(), root->strategy,
+                           outerTiles(root->op, depth),
+                           defaultVector(root->op, vectorWidth),
+                           /*threads=*/depth > 0);
+}
+
+LogicalResult kiln::verifySchedule(DispatchOp dispatch,
+                                   ScheduleAttr schedule) {
+  FailureOr<ScheduleRoot> root = getScheduleRoot(dispatch);
+  if (failed(root))
+    return dispatch.emitOpError("has no linalg op to schedule");
+  if (root->strategy != schedule.getStrategy())
+    return dispatch.emitOpError("needs a '")
+           << root->strategy << "' schedule, not '" << schedule.getStrategy()
+           << "'";
+  SmallVector<int64_t> ranges = root->op.getStaticLoopRanges();
+  if (schedule.getTiles().size() != ranges.size())
+    return dispatch.emitOpError("schedule gives ")
+           << schedule.getTiles().size() << " sizes per level; the root "
+           << root->op->getName() << " has " << ranges.size() << " loops";
+  for (auto [i, range] : llvm::enumerate(ranges)) {
+    int64_t tile = schedule.getTiles()[i], vec = schedule.getVector()[i];
+    int64_t level1 = tile ? tile : range;
+    bool dynamic = ShapedType::isDynamic(range);
+    if ((dynamic && tile > 1) || (!dynamic && tile && range % tile) ||
+        (!dynamic && vec && level1 % vec) || (dynamic && !tile && vec > 1))
+      return dispatch.emitOpError("schedule sizes (tile ")
+             << tile << ", vector " << vec << ") do not divide loop " << i
+             << " of extent "
+             << (dynamic ? std::string("?") : std::to_string(range));
+  }
+  return success();
+}
