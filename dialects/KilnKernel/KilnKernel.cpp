@@ -28,7 +28,7 @@ void KilnKernelDialect::initialize() {
 }
 
 //===----------------------------------------------------------------------===//
-// #kiln_kernel.schedule<strategy, tiles = [..], vector = [..][, threads]>
+// #kiln_kernel.schedule<strategy, tiles = [..], vector = [..][, pack][, threads]>
 //===----------------------------------------------------------------------===//
 
 static ParseResult parseSizes(AsmParser &parser, StringRef keyword,
@@ -48,18 +48,29 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
       parseSizes(parser, "tiles", tiles) ||
       parseSizes(parser, "vector", vector))
     return {};
-  bool threads = succeeded(parser.parseOptionalComma());
-  if (threads && parser.parseKeyword("threads"))
-    return {};
+  bool pack = false, threads = false;
+  while (succeeded(parser.parseOptionalComma())) {
+    if (succeeded(parser.parseOptionalKeyword("pack")))
+      pack = true;
+    else if (succeeded(parser.parseOptionalKeyword("threads")))
+      threads = true;
+    else
+      return parser.emitError(parser.getCurrentLocation(),
+                              "expected 'pack' or 'threads'"),
+             Attribute();
+  }
   if (parser.parseGreater())
     return {};
   return getChecked([&] { return parser.emitError(parser.getNameLoc()); },
-                    parser.getContext(), strategy, tiles, vector, threads);
+                    parser.getContext(), strategy, tiles, vector, pack,
+                    threads);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
   printer << "<" << getStrategy() << ", tiles = [" << getTiles()
           << "], vector = [" << getVector() << "]";
+  if (getPack())
+    printer << ", pack";
   if (getThreads())
     printer << ", threads";
   printer << ">";
@@ -68,7 +79,7 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
 LogicalResult
 ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      StringRef strategy, ArrayRef<int64_t> tiles,
-                     ArrayRef<int64_t> vector, bool threads) {
+                     ArrayRef<int64_t> vector, bool pack, bool threads) {
   if (!llvm::is_contained({"contraction", "reduction", "elementwise",
                            "generic"},
                           strategy))

@@ -38,15 +38,18 @@ def KilnKernel_ScheduleAttr : AttrDef<KilnKernel_Dialect, "Schedule"> {
     - `vector`: register tile per loop, vectorized (0: the whole level-1
       tile). For a contraction `[mr, nr, 1]` is an `mr x nr` accumulator
       held in registers over the k loop.
+    - `pack`: (matmul) copy each k block of the operands into register
+      panels (data tiling) before the register tile runs over them.
     - `threads`: run the level-1 tiles on the runtime's threads.
 
     Example: `#kiln_kernel.schedule<contraction, tiles = [64, 128, 256],
-    vector = [8, 32, 1], threads>`.
+    vector = [8, 32, 1], pack, threads>`.
   }];
   let parameters = (ins
     StringRefParameter<"codegen strategy">:$strategy,
     ArrayRefParameter<"int64_t", "level-1 tile sizes">:$tiles,
     ArrayRefParameter<"int64_t", "register tile sizes">:$vector,
+    "bool":$pack,
     "bool":$threads
   );
   let hasCustomAssemblyFormat = 1;

@@ -28,6 +28,10 @@ kiln::createHostTargetMachine(int optLevel) {
   for (auto &feature : llvm::sys::getHostCPUFeatures())
     features.AddFeature(feature.first(), feature.second);
   llvm::TargetOptions options;
+  // a * b + c as one FMA (one rounding, as PyTorch's kernels do): the
+  // vectorized contractions are multiply-add chains.
+  if (optLevel > 0)
+    options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
   auto level = optLevel == 0   ? llvm::CodeGenOptLevel::None
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default

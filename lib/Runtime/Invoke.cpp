@@ -46,20 +46,29 @@ static void validate(const EntryPoint &entry,
   }
 }
 
-/// Copies a strided buffer into a dense tensor.
+/// Copies a strided buffer into a dense tensor, a contiguous run of
+/// trailing dimensions at a time.
 static void copyStrided(const uint8_t *base, const int64_t *sizes,
                         const int64_t *strides, size_t rank, size_t elemSize,
                         uint8_t *out) {
-  int64_t count = 1;
-  for (size_t d = 0; d < rank; ++d)
-    count *= sizes[d];
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t n = 0; n < count; ++n) {
+  // The trailing dimensions [inner, rank) are dense in the source.
+  size_t inner = rank;
+  int64_t run = 1;
+  while (inner > 0 && strides[inner - 1] == run) {
+    --inner;
+    run *= sizes[inner];
+  }
+  int64_t runs = 1;
+  for (size_t d = 0; d < inner; ++d)
+    runs *= sizes[d];
+  size_t runBytes = run * elemSize;
+  std::vector<int64_t> index(inner, 0);
+  for (int64_t n = 0; n < runs; ++n) {
     int64_t offset = 0;
-    for (size_t d = 0; d < rank; ++d)
+    for (size_t d = 0; d < inner; ++d)
       offset += index[d] * strides[d];
-    std::memcpy(out + n * elemSize, base + offset * elemSize, elemSize);
-    for (size_t d = rank; d-- > 0;) {
+    std::memcpy(out + n * runBytes, base + offset * elemSize, runBytes);
+    for (size_t d = inner; d-- > 0;) {
       if (++index[d] < sizes[d])
         break;
       index[d] = 0;

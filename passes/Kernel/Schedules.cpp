@@ -74,7 +74,7 @@ ContractionLoops getContractionLoops(linalg::LinalgOp root) {
 ScheduleAttr contractionSchedule(linalg::LinalgOp root,
                                  const ContractionLoops &loops, int64_t mr,
                                  int64_t nr, int64_t mc, int64_t nc,
-                                 int64_t kc, bool threads) {
+                                 int64_t kc, bool pack, bool threads) {
   SmallVector<int64_t> tiles(root.getNumLoops(), 1), vector(tiles.size(), 1);
   tiles[loops.m] = mc;
   tiles[loops.n] = nc;
@@ -82,7 +82,7 @@ ScheduleAttr contractionSchedule(linalg::LinalgOp root,
   vector[loops.m] = mr;
   vector[loops.n] = nr;
   return ScheduleAttr::get(root->getContext(), "contraction", tiles, vector,
-                           threads);
+                           pack, threads);
 }
 
 /// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`.
@@ -128,9 +128,11 @@ SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
       for (int64_t mc : dividingMultiples(mr, loops.mSize, 512))
         for (int64_t nc : dividingMultiples(nr, loops.nSize, 2048))
           for (int64_t kc : kcs)
-            for (bool threads : {false, true})
-              schedules.push_back(contractionSchedule(root, loops, mr, nr, mc,
-                                                      nc, kc, threads));
+            for (bool pack : {false, true})
+              for (bool threads : {false, true})
+                if (!pack || isa<linalg::MatmulOp>(root))
+                  schedules.push_back(contractionSchedule(
+                      root, loops, mr, nr, mc, nc, kc, pack, threads));
     }
   return schedules;
 }
@@ -143,23 +145,30 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   if (mr == 1 && loops.mSize % 6 == 0)
     mr = 6;
   int64_t nr = dividingTile(loops.nSize, (mr < 4 ? 4 : 2) * width);
-  // k blocks of at most 512 keep a row panel of the left operand in L1 and
-  // the right operand's block in L2.
-  int64_t kc = loops.kSize <= 512 ? 0 : dividingTile(loops.kSize, 512);
-  if (kc < 128)
+  // k blocks of at most 256: the register tile's B panel (256 x nr) stays
+  // in L1 while it runs down the rows.
+  int64_t kc = loops.kSize <= 256 ? 0 : dividingTile(loops.kSize, 256);
+  if (kc < 64)
     kc = 0;
-  // Level-1 tiles: what one thread computes at a time. A contraction fed by
-  // an im2col copy keeps all its rows so the copy is made once per column
-  // block.
+  // Packing copies each k block of both operands once per level-1 tile:
+  // it pays when the tile has enough rows to reuse the copied B panels.
+  bool pack = isa<linalg::MatmulOp>(root) && mr >= 4 && loops.mSize >= 32;
+  // Level-1 tiles: what one thread computes at a time. A packed tile, or a
+  // contraction fed by an im2col copy, keeps many rows so that the copy is
+  // made once per column block; column blocks then give the parallelism.
   bool copiesOperand = llvm::any_of(root->getOperands(), [&](Value v) {
     Operation *def = v.getDefiningOp();
     return def && def->getParentOp() == root->getParentOp() &&
            isa<linalg::GenericOp>(def);
   });
   int64_t mc = copiesOperand ? loops.mSize
+               : pack        ? mr * dividingTile(loops.mSize / mr, 32)
                              : mr * dividingTile(loops.mSize / mr, 8);
-  int64_t nc = nr * dividingTile(loops.nSize / nr, mr < 4 ? 4 : 8);
-  return contractionSchedule(root, loops, mr, nr, mc, nc, kc,
+  int64_t nc = nr * dividingTile(loops.nSize / nr, 16);
+  // At least 8 level-1 tiles where the columns allow, for the threads.
+  while ((loops.mSize / mc) * (loops.nSize / nc) < 8 && nc > nr)
+    nc /= 2;
+  return contractionSchedule(root, loops, mr, nr, mc, nc, kc, pack,
                              /*threads=*/true);
 }
 
@@ -229,7 +238,8 @@ SmallVector<ScheduleAttr> kiln::enumerateSchedules(DispatchOp dispatch,
       if (depth > 0 || !threads)
         schedules.push_back(ScheduleAttr::get(context, root->strategy,
                                               outerTiles(root->op, depth),
-                                              vector, threads));
+                                              vector, /*pack=*/false,
+                                              threads));
   return schedules;
 }
 
@@ -243,7 +253,7 @@ ScheduleAttr kiln::chooseSchedule(DispatchOp dispatch, int64_t vectorWidth) {
   return ScheduleAttr::get(dispatch.getContext(), root->strategy,
                            outerTiles(root->op, depth),
                            defaultVector(root->op, vectorWidth),
-                           /*threads=*/depth > 0);
+                           /*pack=*/false, /*threads=*/depth > 0);
 }
 
 LogicalResult kiln::verifySchedule(DispatchOp dispatch,
@@ -255,6 +265,8 @@ LogicalResult kiln::verifySchedule(DispatchOp dispatch,
     return dispatch.emitOpError("needs a '")
            << root->strategy << "' schedule, not '" << schedule.getStrategy()
            << "'";
+  if (schedule.getPack() && !isa<linalg::MatmulOp>(root->op))
+    return dispatch.emitOpError("only a linalg.matmul can be packed");
   SmallVector<int64_t> ranges = root->op.getStaticLoopRanges();
   if (schedule.getTiles().size() != ranges.size())
     return dispatch.emitOpError("schedule gives ")

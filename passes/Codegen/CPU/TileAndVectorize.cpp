@@ -15,6 +15,7 @@
 // Tile sizes divide the static loop extents, so no masking is needed.
 //
 //===----------------------------------------------------------------------===//
+#include "passes/Codegen/CPU/PackMatmul.h"
 #include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
@@ -261,6 +262,15 @@ struct KilnTileAndVectorizePass
     Operation *blocked = tile(rewriter, tiledRoot, kBlock);
     if (!blocked)
       return;
+    if (schedule.getPack()) {
+      // A linalg.matmul's loops are (m, n, k).
+      FailureOr<linalg::GenericOp> packed = kiln::packMatmul(
+          rewriter, cast<linalg::MatmulOp>(blocked), schedule.getVector()[0],
+          schedule.getVector()[1]);
+      if (succeeded(packed) &&
+          succeeded(kiln::vectorizePackedMatmul(rewriter, *packed)))
+        return;
+    }
     Operation *registerTile = tile(rewriter, blocked, schedule.getVector());
     if (registerTile)
       vectorize(rewriter, registerTile);

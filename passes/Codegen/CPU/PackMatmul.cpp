@@ -1,0 +1,140 @@
+//===- PackMatmul.cpp - data tiling of a matmul tile ----------------------===//
+#include "passes/Codegen/CPU/PackMatmul.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+/// `value` of shape [.., d, ..] viewed with dimension `dim` split in two
+/// (outer, `inner`).
+static Value splitDim(RewriterBase &rewriter, Location loc, Value value,
+                      int64_t dim, int64_t inner) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    ReassociationIndices group = {(int64_t)shape.size()};
+    if (d == dim) {
+      shape.push_back(type.getDimSize(d) / inner);
+      group.push_back(shape.size());
+      shape.push_back(inner);
+    } else {
+      shape.push_back(type.getDimSize(d));
+    }
+    groups.push_back(group);
+  }
+  return tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+      value, groups);
+}
+
+/// A copy of `value` (rank 3) with its dimensions permuted.
+static Value permuted(RewriterBase &rewriter, Location loc, Value value,
+                      ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : permutation)
+    shape.push_back(type.getDimSize(d));
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, value, init, permutation)
+      ->getResult(0);
+}
+
+FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
+                                              linalg::MatmulOp matmul,
+                                              int64_t mr, int64_t nr) {
+  if (!matmul.hasPureTensorSemantics() ||
+      !llvm::all_of(matmul.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }))
+    return failure();
+  Value a = matmul.getInputs()[0], b = matmul.getInputs()[1];
+  Value c = matmul.getOutputs()[0];
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  if (!aType.hasStaticShape() || !bType.hasStaticShape() ||
+      !aType.getElementType().isF32() || !bType.getElementType().isF32() ||
+      aType.getDimSize(0) % mr || bType.getDimSize(1) % nr ||
+      matmul.getIndexingMapsArray() !=
+          linalg::MatmulOp::getDefaultIndexingMaps(rewriter.getContext()))
+    return failure();
+
+  Location loc = matmul.getLoc();
+  rewriter.setInsertionPoint(matmul);
+  // A[M, K] -> [M/mr, mr, K] -> [M/mr, K, mr]; B[K, N] -> [K, N/nr, nr] ->
+  // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
+  Value aPanels = permuted(rewriter, loc, splitDim(rewriter, loc, a, 0, mr),
+                           {0, 2, 1});
+  Value bPanels = permuted(rewriter, loc, splitDim(rewriter, loc, b, 1, nr),
+                           {1, 0, 2});
+  Value cTiles =
+      splitDim(rewriter, loc, splitDim(rewriter, loc, c, 0, mr), 2, nr);
+
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr im, jn, mi, ni, k;
+  bindDims(ctx, im, jn, mi, ni, k);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0, {im, k, mi}, ctx),
+      AffineMap::get(5, 0, {jn, k, ni}, ctx),
+      AffineMap::get(5, 0, {im, mi, jn, ni}, ctx)};
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto contraction = linalg::GenericOp::create(
+      rewriter, loc, cTiles.getType(), ValueRange{aPanels, bPanels},
+      ValueRange{cTiles}, maps, iterators,
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        // `contract` lets LLVM fuse the two into one FMA, as the
+        // vector.contract of an unpacked matmul is lowered.
+        auto contract = arith::FastMathFlags::contract;
+        Value product =
+            arith::MulFOp::create(builder, loc, args[0], args[1], contract);
+        Value sum =
+            arith::AddFOp::create(builder, loc, product, args[2], contract);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, c.getType(), contraction.getResult(0),
+      SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+  rewriter.replaceOp(matmul, result);
+  return contraction;
+}
+
+LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
+                                          linalg::GenericOp packed) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(),
+                                              ArrayRef<int64_t>{1, 1, 0, 0, 1}));
+  options.setInterchange({1, 0, 2, 3, 4});
+  rewriter.setInsertionPoint(packed);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(packed.getOperation()), options);
+  if (failed(tiled) || tiled->tiledOps.size() != 1)
+    return failure();
+  rewriter.replaceOp(packed, tiled->replacements);
+  auto tile = cast<linalg::GenericOp>(tiled->tiledOps.front());
+
+  // (1, 1, mr, nr, 1) -> (mr, nr, 1): a contraction the vectorizer turns into
+  // a vector.contract, lowered later to outer products (broadcast + FMA).
+  linalg::ControlDropUnitDims control;
+  control.rankReductionStrategy =
+      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+  control.controlFn = [](Operation *) { return SmallVector<unsigned>{0, 1}; };
+  rewriter.setInsertionPoint(tile);
+  FailureOr<linalg::DropUnitDimsResult> dropped =
+      linalg::dropUnitDims(rewriter, tile, control);
+  if (failed(dropped))
+    return failure();
+  rewriter.replaceOp(tile, dropped->replacements);
+  Operation *kernel = dropped->resultOp;
+  rewriter.setInsertionPoint(kernel);
+  FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
+      rewriter, kernel, {}, {}, false, false, false,
+      /*createNamedContraction=*/true);
+  if (failed(vectorized))
+    return failure();
+  rewriter.replaceOp(kernel, vectorized->replacements);
+  return success();
+}
