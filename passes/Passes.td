@@ -27,6 +27,20 @@ def ConvertKilnToLinalg : Pass<"convert-kiln-to-linalg"> {
   ];
 }
 
+def KilnFuseElementwise : Pass<"kiln-fuse-elementwise"> {
+  let summary = "Fuses elementwise linalg ops, leaving contractions unreshaped";
+  let description = [{
+    Upstream elementwise fusion (a producer generic into its single consumer,
+    reshapes propagated through elementwise ops), except that reshapes are
+    not propagated into or out of contractions and convolutions, which keep
+    their named form for kiln-fuse and the contraction schedules.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
 def KilnFuse : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
   let summary = "Groups linalg-on-tensors ops into kiln_kernel.dispatch kernels";
   let description = [{

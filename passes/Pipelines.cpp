@@ -23,7 +23,7 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
   addPipeline(pm, "kiln-annotate-entry-points,canonicalize,kiln-decompose,"
                   "canonicalize,cse,convert-kiln-to-linalg,canonicalize");
   if (options.optLevel > 0)
-    addPipeline(pm, llvm::formatv("linalg-fuse-elementwise-ops,canonicalize,cse,"
+    addPipeline(pm, llvm::formatv("kiln-fuse-elementwise,canonicalize,cse,"
                                   "func.func(kiln-conv-to-im2col),canonicalize,"
                                   "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
                                   (int64_t)options.vectorWidth)

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/KilnKernel/KilnKernel.h"
+#include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -55,8 +56,9 @@ Role classify(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics())
     return Role::Other;
-  if (linalg::isaContractionOpInterface(linalgOp) ||
-      linalg::isaConvolutionOpInterface(linalgOp))
+  if (linalg::isaConvolutionOpInterface(linalgOp))
+    return Role::Anchor;
+  if (kiln::isMatmulLike(linalgOp))
     return Role::Anchor;
   if (linalgOp.getNumReductionLoops() > 0)
     return Role::Reduction;
@@ -65,7 +67,7 @@ Role classify(Operation *op) {
 
 StringRef anchorKind(Operation *op) {
   auto linalgOp = cast<linalg::LinalgOp>(op);
-  if (linalg::isaContractionOpInterface(linalgOp))
+  if (kiln::isMatmulLike(linalgOp))
     return "contraction";
   // Pooling ops are convolutions by interface but have no filter operand
   // worth a contraction schedule.
@@ -206,19 +208,20 @@ struct Fuser {
         bool reshapeTail = op == tail && classify(op) == Role::Reshape;
         if (!escapes && !reshapeTail)
           continue;
-        for (Operation *member : group.ops) {
-          if (reshapeTail && member == op) {
-            for (Value operand : op->getOperands())
-              if (Operation *def = operand.getDefiningOp())
-                changed |= banned.insert({def, op}).second;
-            continue;
-          }
-          if (llvm::is_contained(member->getOperands(), op->getResult(0)) ||
-              llvm::any_of(member->getOperands(), [&](Value v) {
-                return v.getDefiningOp() == op;
-              }))
-            changed |= banned.insert({op, member}).second;
-        }
+        // Cut the op off from its consumers in the group; if it has none
+        // (or is a reshape ending the group), from its producers.
+        bool cut = false;
+        if (!reshapeTail)
+          for (Operation *member : group.ops)
+            if (llvm::any_of(member->getOperands(), [&](Value v) {
+                  return v.getDefiningOp() == op;
+                }))
+              cut |= banned.insert({op, member}).second;
+        if (!cut)
+          for (Value operand : op->getOperands())
+            if (Operation *def = operand.getDefiningOp())
+              cut |= banned.insert({def, op}).second;
+        changed |= cut;
       }
     }
     return changed;

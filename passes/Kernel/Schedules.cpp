@@ -17,6 +17,15 @@ int64_t kiln::dividingTile(int64_t extent, int64_t limit) {
   return 1;
 }
 
+bool kiln::isMatmulLike(linalg::LinalgOp op) {
+  if (!linalg::isaContractionOpInterface(op))
+    return false;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  return succeeded(dims) && !dims->m.empty() && !dims->n.empty() &&
+         !dims->k.empty();
+}
+
 /// Elements a reduction may hold in one vector before it is tiled too.
 static constexpr int64_t kMaxReductionVector = 256;
 /// Accumulator registers a contraction's register tile may use (AVX-512 has
@@ -35,8 +44,7 @@ FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp)
       continue;
-    if (linalg::isaContractionOpInterface(linalgOp) &&
-        succeeded(linalg::inferContractionDims(linalgOp)) &&
+    if (isMatmulLike(linalgOp) &&
         llvm::none_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic))
       return ScheduleRoot{linalgOp, "contraction"};
     hasReduction |= linalgOp.getNumReductionLoops() > 0;

@@ -38,6 +38,11 @@ kiln_kernel::ScheduleAttr chooseSchedule(kiln_kernel::DispatchOp dispatch,
 LogicalResult verifySchedule(kiln_kernel::DispatchOp dispatch,
                              kiln_kernel::ScheduleAttr schedule);
 
+/// Whether `op` is a contraction with row and column dimensions (a matmul,
+/// batch matmul or im2col convolution), not a batched dot product such as
+/// the sum of squares of a variance.
+bool isMatmulLike(linalg::LinalgOp op);
+
 /// The largest power of two <= `limit` that divides `extent`; 1 for dynamic
 /// extents.
 int64_t dividingTile(int64_t extent, int64_t limit);

@@ -75,7 +75,8 @@ func.func @indivisible(%a: tensor<3x7xf32>) -> tensor<3x7xf32> {
 
 // -----
 
-// A matmul gets an 8-row by 2-vector register block with k tiled by 1.
+// A matmul outside a dispatch (no schedule) gets an 8-row by 2-vector
+// register block with k tiled by 1: one outer-product vector.contract per k.
 // CHECK-LABEL: func @matmul(
 // CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
@@ -83,12 +84,10 @@ func.func @indivisible(%a: tensor<3x7xf32>) -> tensor<3x7xf32> {
 // CHECK:         scf.for %{{.*}} step %[[C8]]
 // CHECK:           scf.for %{{.*}} step %[[C32]]
 // CHECK:             scf.for %{{.*}} step %[[C1]]
-// CHECK:               %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<8x32xf32>, vector<8x32xf32>
-// CHECK:               %[[PROD:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<8x32x1xf32>
-// CHECK:               vector.multi_reduction <add>, %[[PROD]], %[[ACC]] [2] : vector<8x32x1xf32> to vector<8x32xf32>
+// CHECK:               vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
 // CHECK-NOT:     linalg.matmul
 // W8-LABEL:    func @matmul(
-// W8:            arith.mulf %{{.*}}, %{{.*}} : vector<8x16x1xf32>
+// W8:            vector.contract {{.*}} : vector<8x1xf32>, vector<1x16xf32> into vector<8x16xf32>
 func.func @matmul(%a: tensor<16x32xf32>, %b: tensor<32x64xf32>, %c: tensor<16x64xf32>) -> tensor<16x64xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<16x32xf32>, tensor<32x64xf32>) outs(%c : tensor<16x64xf32>) -> tensor<16x64xf32>
   return %0 : tensor<16x64xf32>
@@ -129,19 +128,6 @@ func.func @large_reduction(%a: tensor<4x2048xf32>, %c: tensor<4xf32>) -> tensor<
 
 // -----
 
-// A 2-D convolution becomes an im2col and a contraction, which vectorizes.
-// CHECK-LABEL: func @conv(
-// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<8x3x3x3xf32> into tensor<8x27xf32>
-// CHECK:         vector.multi_reduction <add>
-// CHECK-NOT:     linalg.conv_2d_nchw_fchw
-// CHECK:         tensor.expand_shape %{{.*}} : tensor<1x8x64xf32> into tensor<1x8x8x8xf32>
-func.func @conv(%x: tensor<1x3x10x10xf32>, %w: tensor<8x3x3x3xf32>, %init: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
-  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x3x10x10xf32>, tensor<8x3x3x3xf32>) outs(%init : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
-  return %0 : tensor<1x8x8x8xf32>
-}
-
-// -----
-
 // Ops on buffers are left alone.
 // CHECK-LABEL: func @buffers_untouched(
 // CHECK-NEXT:    linalg.copy ins(%{{.*}} : memref<4x16xf32>) outs(%{{.*}} : memref<4x16xf32>)
@@ -149,20 +135,4 @@ func.func @conv(%x: tensor<1x3x10x10xf32>, %w: tensor<8x3x3x3xf32>, %init: tenso
 func.func @buffers_untouched(%a: memref<4x16xf32>, %b: memref<4x16xf32>) {
   linalg.copy ins(%a : memref<4x16xf32>) outs(%b : memref<4x16xf32>)
   return
-}
-
-// -----
-
-// A convolution with a dynamic batch is convolved one image at a time: the
-// batch loop has static slices, so the im2col rewrite applies, and its
-// matmul gets the register block (rows of F, columns of output pixels).
-// CHECK-LABEL: func @conv_dynamic_batch(
-// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<?x4x6x6xf32>)
-// CHECK:           tensor.extract_slice %{{.*}} : tensor<?x3x8x8xf32> to tensor<1x3x8x8xf32>
-// CHECK:           linalg.generic {{.*}} ins(%{{.*}} : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x27x36xf32>)
-// CHECK:           tensor.extract_slice %{{.*}} : tensor<4x27xf32> to tensor<4x1xf32>
-// CHECK-NOT:     linalg.conv_2d_nchw_fchw
-func.func @conv_dynamic_batch(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %init: tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32> {
-  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%init : tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32>
-  return %0 : tensor<?x4x6x6xf32>
 }

@@ -227,7 +227,12 @@ struct KilnTileAndVectorizePass
       options.setFusionControlFn(
           [&](tensor::ExtractSliceOp, OpResult producer, bool)
               -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-            if (!dispatch->isProperAncestor(producer.getOwner()))
+            // Tiling takes an operand's slice as the bounding box of the
+            // tile's indices, which floordiv/mod maps do not respect.
+            auto linalgProducer =
+                dyn_cast<linalg::LinalgOp>(producer.getOwner());
+            if (!dispatch->isProperAncestor(producer.getOwner()) ||
+                (linalgProducer && hasNonLinearIndexing(linalgProducer)))
               return std::nullopt;
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           });
@@ -243,7 +248,7 @@ struct KilnTileAndVectorizePass
       for (Operation *op : fused->tiledAndFusedOps)
         if (op->getName() == rootOp->getName() &&
             (root->strategy != "contraction" ||
-             linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op))))
+             kiln::isMatmulLike(cast<linalg::LinalgOp>(op))))
           tiledRoot = op;
       if (rootOp->use_empty())
         rewriter.eraseOp(rootOp);

@@ -1,0 +1,61 @@
+//===- FuseElementwise.cpp - kiln-fuse-elementwise ------------------------===//
+//
+// Upstream linalg elementwise fusion (producer into consumer generics,
+// reshapes propagated through elementwise ops), except that contractions and
+// convolutions are left as they are: a reshape propagated into a matmul
+// turns it into a generic with unit dimensions, which loses the matmul
+// schedules (packing) and the kiln-fuse epilogue.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Kernel/Schedules.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_KILNFUSEELEMENTWISE
+#include "passes/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+
+namespace {
+
+bool isContractionLike(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  return linalgOp && (kiln::isMatmulLike(linalgOp) ||
+                      linalg::isaConvolutionOpInterface(linalgOp));
+}
+
+struct KilnFuseElementwisePass
+    : kiln::impl::KilnFuseElementwiseBase<KilnFuseElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    // Fuse a producer only into its single consumer (no recomputation), and
+    // never reshape a contraction.
+    linalg::ControlFusionFn control = [](OpOperand *fused) {
+      Operation *producer = fused->get().getDefiningOp();
+      return producer && producer->hasOneUse() &&
+             !isContractionLike(producer) &&
+             !isContractionLike(fused->getOwner());
+    };
+    RewritePatternSet patterns(context);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, control);
+    tensor::populateBubbleUpExpandShapePatterns(patterns);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    context->getLoadedDialect<linalg::LinalgDialect>()
+        ->getCanonicalizationPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

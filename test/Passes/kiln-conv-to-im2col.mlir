@@ -1,0 +1,27 @@
+// RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col -kiln-tile-and-vectorize | FileCheck %s
+// A 2-D convolution becomes an im2col and a contraction, which vectorizes.
+// CHECK-LABEL: func @conv(
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<8x3x3x3xf32> into tensor<8x27xf32>
+// CHECK:         vector.multi_reduction <add>
+// CHECK-NOT:     linalg.conv_2d_nchw_fchw
+// CHECK:         tensor.expand_shape %{{.*}} : tensor<1x8x64xf32> into tensor<1x8x8x8xf32>
+func.func @conv(%x: tensor<1x3x10x10xf32>, %w: tensor<8x3x3x3xf32>, %init: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x3x10x10xf32>, tensor<8x3x3x3xf32>) outs(%init : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %0 : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// A convolution with a dynamic batch is convolved one image at a time: the
+// batch loop has static slices, so the im2col rewrite applies, and its
+// matmul gets the register block (rows of F, columns of output pixels).
+// CHECK-LABEL: func @conv_dynamic_batch(
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<?x4x6x6xf32>)
+// CHECK:           tensor.extract_slice %{{.*}} : tensor<?x3x8x8xf32> to tensor<1x3x8x8xf32>
+// CHECK:           linalg.generic {{.*}} ins(%{{.*}} : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x27x36xf32>)
+// CHECK:           tensor.extract_slice %{{.*}} : tensor<4x27xf32> to tensor<4x1xf32>
+// CHECK-NOT:     linalg.conv_2d_nchw_fchw
+func.func @conv_dynamic_batch(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %init: tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%init : tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32>
+  return %0 : tensor<?x4x6x6xf32>
+}
