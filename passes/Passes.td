@@ -67,8 +67,9 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
     legal candidates (register tile, cache tiles, k blocking and threads
     for contractions; outer tiles and threads otherwise).
     `force=N` takes the N-th candidate of every dispatch,
-    `force=#kiln_kernel.schedule<...>` that schedule (checked against the
-    dispatch); `list-candidates` reports every candidate as a remark.
+    `force=#kiln_kernel.schedule<...>` that schedule on every dispatch of
+    its strategy (checked against the dispatch's loops); `list-candidates`
+    reports every candidate as a remark.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

@@ -64,7 +64,9 @@ struct KilnSelectSchedulesPass
           return WalkResult::interrupt();
         }
         schedule = candidates[*forcedIndex];
-      } else if (forcedSchedule) {
+      } else if (forcedSchedule && schedule &&
+                 schedule.getStrategy() == forcedSchedule.getStrategy()) {
+        // A forced schedule applies to the dispatches of its strategy.
         if (failed(kiln::verifySchedule(dispatch, forcedSchedule)))
           return WalkResult::interrupt();
         schedule = forcedSchedule;

@@ -1,0 +1,18 @@
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules=list-candidates -verify-diagnostics
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules="force=5" | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules="force='#kiln_kernel.schedule<contraction, tiles = [4, 16, 0], vector = [2, 16, 1], pack>'" | FileCheck %s --check-prefix=FORCED
+
+// The space of an 8x16x32 matmul: register tiles of 1, 2, 4 or 8 rows by one
+// vector (10 pairs with the level-1 row tiles that are multiples of them),
+// whole k (too short to block), with and without packing and threads: 40.
+// Candidate 5 is rows 2 x 16 columns per level-1 tile, 1 x 16 registers, on
+// threads.
+// CHECK-LABEL: func @small(
+// CHECK:         schedule <contraction, tiles = [2, 16, 0], vector = [1, 16, 1], threads>
+// FORCED-LABEL: func @small(
+// FORCED:         schedule <contraction, tiles = [4, 16, 0], vector = [2, 16, 1], pack>
+func.func @small(%a: tensor<8x32xf32>, %b: tensor<32x16xf32>) -> tensor<8x16xf32> {
+  // expected-remark @+1 {{40 candidate schedules}}
+  %0 = kiln.matmul %a, %b : (tensor<8x32xf32>, tensor<32x16xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}

@@ -1,0 +1,35 @@
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules="force=0" | FileCheck %s --check-prefix=FIRST
+
+// The heuristic: an 8-row x 2-vector register tile, k blocks of 256, packed
+// operands, 256 x 64 level-1 tiles (8 of them) on threads.
+// CHECK-LABEL: func @matmul(
+// CHECK:         kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [256, 64, 256], vector = [8, 32, 1], pack, threads>
+// The first candidate: the smallest register tile, no packing, no threads.
+// FIRST-LABEL: func @matmul(
+// FIRST:         schedule <contraction, tiles = [1, 16, 0], vector = [1, 16, 1]>
+func.func @matmul(%a: tensor<256x512xf32>, %b: tensor<512x512xf32>) -> tensor<256x512xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<256x512xf32>, tensor<512x512xf32>) -> tensor<256x512xf32>
+  return %0 : tensor<256x512xf32>
+}
+
+// -----
+
+// A matrix-vector product: one row, four vectors of columns, no packing.
+// CHECK-LABEL: func @gemv(
+// CHECK:         schedule <contraction, tiles = [1, {{[0-9]+}}, 256], vector = [1, 64, 1], threads>
+func.func @gemv(%a: tensor<1x768xf32>, %b: tensor<768x3072xf32>) -> tensor<1x3072xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<1x768xf32>, tensor<768x3072xf32>) -> tensor<1x3072xf32>
+  return %0 : tensor<1x3072xf32>
+}
+
+// -----
+
+// Elementwise and reduction kernels: outer loops tiled by 1 on threads, one
+// vector along the innermost loop.
+// CHECK-LABEL: func @elementwise(
+// CHECK:         schedule <elementwise, tiles = [1, 0], vector = [1, 16], threads>
+func.func @elementwise(%a: tensor<64x128xf32>) -> tensor<64x128xf32> {
+  %0 = kiln.tanh %a : tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}

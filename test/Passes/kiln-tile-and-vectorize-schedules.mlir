@@ -1,0 +1,93 @@
+// RUN: kiln-opt %s -split-input-file -kiln-tile-and-vectorize -canonicalize -loop-invariant-subset-hoisting -canonicalize | FileCheck %s
+
+// A packed contraction schedule: 64 x 64 level-1 tiles in an scf.forall
+// (threads), the bias + relu epilogue fused into each tile, k blocks of 64,
+// A and B copied into register panels per block, and an 8 x 32 register
+// tile whose accumulator stays in registers across the k loop.
+// CHECK-LABEL: func @packed_matmul_epilogue(
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (128, 256) step (64, 64)
+// CHECK:           vector.transfer_write %{{.*}} : vector<1x16xf32>, tensor<1x16xf32>
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<64x64xf32>)
+// CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x64xf32>
+// CHECK:             vector.transfer_write %{{.*}} : vector<1x1x8xf32>, tensor<1x1x8xf32>
+// CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<64x2x32xf32>
+// CHECK:             vector.transfer_write %{{.*}} : vector<1x1x16xf32>, tensor<1x1x16xf32>
+// CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x2x32xf32>
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK:                 %[[SUM:.*]] = scf.for %{{.*}} iter_args(%[[A:.*]] = %{{.*}}) -> (vector<8x32xf32>)
+// CHECK:                   arith.mulf %{{.*}} : vector<8x32x1xf32>
+// CHECK:                   arith.addf %[[A]], %{{.*}} : vector<8x32xf32>
+// CHECK:                 vector.transfer_write %[[SUM]], %{{.*}} : vector<8x32xf32>, tensor<8x32xf32>
+// CHECK:           arith.maximumf %{{.*}} : vector<1x16xf32>
+// CHECK:           scf.forall.in_parallel
+// CHECK-NOT:     kiln_kernel.dispatch
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+func.func @packed_matmul_epilogue(%a: tensor<128x128xf32>, %b: tensor<128x256xf32>, %bias: tensor<256xf32>) -> tensor<128x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128x256xf32>
+  %0 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [64, 64, 64], vector = [8, 32, 1], pack, threads> -> tensor<128x256xf32> {
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128x256xf32>) -> tensor<128x256xf32>
+    %m = linalg.matmul ins(%a, %b : tensor<128x128xf32>, tensor<128x256xf32>) outs(%f : tensor<128x256xf32>) -> tensor<128x256xf32>
+    %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%m, %bias : tensor<128x256xf32>, tensor<256xf32>) outs(%e : tensor<128x256xf32>) {
+    ^bb0(%x: f32, %y: f32, %o: f32):
+      %s = arith.addf %x, %y : f32
+      %t = arith.maximumf %s, %zero : f32
+      linalg.yield %t : f32
+    } -> tensor<128x256xf32>
+    kiln_kernel.yield %r : tensor<128x256xf32>
+  }
+  return %0 : tensor<128x256xf32>
+}
+
+// -----
+
+// Without packing or threads: scf.for level-1 loops, whole k, and the
+// register tile reads the operands in place: one vector.contract per k.
+// CHECK-LABEL: func @unpacked_serial(
+// CHECK-NOT:     scf.forall
+// CHECK:         scf.for %{{.*}} step %{{.*}} iter_args
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (vector<4x16xf32>)
+// CHECK:                 vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+func.func @unpacked_serial(%a: tensor<16x64xf32>, %b: tensor<64x32xf32>, %c: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %0 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [8, 32, 0], vector = [4, 16, 1]> -> tensor<16x32xf32> {
+    %m = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x32xf32>) outs(%c : tensor<16x32xf32>) -> tensor<16x32xf32>
+    kiln_kernel.yield %m : tensor<16x32xf32>
+  }
+  return %0 : tensor<16x32xf32>
+}
+
+// -----
+
+// A softmax-like reduction kernel: rows in an scf.forall, the row max and
+// the normalization fused per row.
+// CHECK-LABEL: func @row_kernel(
+// CHECK:         scf.forall (%{{.*}}) in (8)
+// CHECK:           vector.multi_reduction <maximumf>
+// CHECK:           arith.subf %{{.*}} : vector<1x16xf32>
+// CHECK:           scf.forall.in_parallel
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#red = affine_map<(d0, d1) -> (d0)>
+func.func @row_kernel(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e1 = tensor.empty() : tensor<8xf32>
+  %e2 = tensor.empty() : tensor<8x64xf32>
+  %0 = kiln_kernel.dispatch "reduction" schedule <reduction, tiles = [1, 0], vector = [1, 16], threads> -> tensor<8x64xf32> {
+    %f = linalg.fill ins(%ninf : f32) outs(%e1 : tensor<8xf32>) -> tensor<8xf32>
+    %max = linalg.generic {indexing_maps = [#id, #red], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<8x64xf32>) outs(%f : tensor<8xf32>) {
+    ^bb0(%v: f32, %acc: f32):
+      %m = arith.maximumf %v, %acc : f32
+      linalg.yield %m : f32
+    } -> tensor<8xf32>
+    %r = linalg.generic {indexing_maps = [#id, #red, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %max : tensor<8x64xf32>, tensor<8xf32>) outs(%e2 : tensor<8x64xf32>) {
+    ^bb0(%v: f32, %m: f32, %o: f32):
+      %s = arith.subf %v, %m : f32
+      linalg.yield %s : f32
+    } -> tensor<8x64xf32>
+    kiln_kernel.yield %r : tensor<8x64xf32>
+  }
+  return %0 : tensor<8x64xf32>
+}
