@@ -96,6 +96,11 @@ public:
   /// Runs entry point `name` on `inputs` (in the order of its inputs).
   std::vector<Tensor> run(const std::vector<Tensor> &inputs,
                           const std::string &name = "main") const;
+  /// The number of threads the kernels run on: `count` > 0, or 0 for the
+  /// default (KILN_NUM_THREADS if set, else one per core). Throws on < 0.
+  void setNumThreads(int count);
+  /// The count set with setNumThreads (0: the default).
+  int numThreads() const { return threads_; }
 
 protected:
   void setMetadata(const std::string &json);
@@ -104,7 +109,12 @@ protected:
 private:
   std::string metadata_;
   std::vector<EntryPoint> entries_;
+  int threads_ = 0;
 };
+
+/// The thread count KILN_NUM_THREADS asks for, or 0 when it is unset;
+/// throws if it is not a positive integer.
+int threadCountFromEnvironment();
 
 /// Loads a model compiled by kiln-compile (or kiln::compileToFile).
 std::unique_ptr<Model> loadModel(const std::string &path);

@@ -144,10 +144,39 @@ const EntryPoint &Model::entryPoint(const std::string &name) const {
               ")");
 }
 
+// From libomp, which runs the kernels' parallel loops (one copy per
+// process, shared with the models).
+extern "C" void omp_set_num_threads(int count);
+
+int kiln::threadCountFromEnvironment() {
+  const char *value = std::getenv("KILN_NUM_THREADS");
+  if (!value || !*value)
+    return 0;
+  char *end = nullptr;
+  long count = std::strtol(value, &end, 10);
+  if (*end || count <= 0 || count > 4096)
+    throw Error(std::string("KILN_NUM_THREADS='") + value +
+                "' is not a positive number of threads");
+  return static_cast<int>(count);
+}
+
+void Model::setNumThreads(int count) {
+  if (count < 0)
+    throw Error("the number of threads must be positive (or 0 for the "
+                "default), got " +
+                std::to_string(count));
+  threads_ = count;
+}
+
 std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
                                const std::string &name) const {
   const EntryPoint &entry = entryPoint(name);
-  return invokeEntryPoint(lookup("_kiln_entry_" + name), entry, inputs);
+  EntryFunction function = lookup("_kiln_entry_" + name);
+  // The OpenMP thread count is a setting of the calling thread: set it on
+  // every call.
+  if (int threads = threads_ ? threads_ : threadCountFromEnvironment())
+    omp_set_num_threads(threads);
+  return invokeEntryPoint(function, entry, inputs);
 }
 
 void Model::setMetadata(const std::string &json) {

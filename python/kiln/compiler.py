@@ -49,8 +49,9 @@ class CompiledModule:
     """A compiled model: call it on numpy arrays (positionally in input order,
     or by input name) to get numpy arrays back."""
 
-    def __init__(self, path, owned_dir=None):
+    def __init__(self, path, owned_dir=None, threads=0):
         self._model = _kiln.load(path)
+        self.threads = threads
         self._path = path
         if owned_dir:
             self._cleanup = weakref.finalize(self, shutil.rmtree, owned_dir, True)
@@ -61,6 +62,18 @@ class CompiledModule:
     @property
     def metadata(self):
         return self._model.metadata
+
+    @property
+    def threads(self):
+        """Threads the kernels run on; 0 means the default (the
+        KILN_NUM_THREADS environment variable, else one per core)."""
+        return self._model.threads
+
+    @threads.setter
+    def threads(self, count):
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise _kiln.Error(f"threads must be an int, got {count!r}")
+        self._model.threads = count
 
     def __call__(self, *args, **kwargs):
         outputs = self.run(*args, **kwargs)
@@ -86,8 +99,9 @@ class CompiledModule:
 
 
 def compile(source, target="cpu", opt_level=3, example_inputs=None,
-            vector_width=0):
-    """Compiles `source` for `target` and returns a CompiledModule."""
+            vector_width=0, threads=0):
+    """Compiles `source` for `target` and returns a CompiledModule that runs
+    on `threads` threads (0: KILN_NUM_THREADS, else one per core)."""
     data, name = _source_of(source, example_inputs)
     directory = tempfile.mkdtemp(prefix="kiln-")
     path = os.path.join(directory, "model.so")
@@ -97,14 +111,15 @@ def compile(source, target="cpu", opt_level=3, example_inputs=None,
     except Exception:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    return CompiledModule(path, directory)
+    return CompiledModule(path, directory, threads)
 
 
-def load(path):
-    """Loads a model compiled to a shared library."""
+def load(path, threads=0):
+    """Loads a model compiled to a shared library (see compile for
+    `threads`)."""
     if not os.path.exists(path):
         raise _kiln.Error(f"cannot open model '{path}': no such file")
-    return CompiledModule(os.path.abspath(path))
+    return CompiledModule(os.path.abspath(path), threads=threads)
 
 
 def import_onnx(model):

@@ -111,6 +111,8 @@ PYBIND11_MODULE(_kiln, m) {
 
   py::class_<kiln::Model>(m, "Model")
       .def_property_readonly("metadata", &kiln::Model::metadataJson)
+      .def_property("threads", &kiln::Model::numThreads,
+                    &kiln::Model::setNumThreads)
       .def(
           "entry_point",
           [](const kiln::Model &model, const std::string &name) {

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 TOOLS_DIR = Path(os.environ.get("KILN_TOOLS_DIR", "/work/main/build/bin"))
-OPT_LEVELS = ["-O0", "-O3"]
+OPT_LEVELS = ["-O0", "-O1", "-O2", "-O3"]
 
 _ELEMENT_TYPES = {
     np.dtype(np.float32): "f32",

@@ -1,7 +1,10 @@
 //===- kiln-run.cpp - Run a compiled model on .npy inputs -----------------===//
 //
 //   kiln-run model.so --input x=x.npy [--input ...] [--output-dir out/]
-//            [--entry main] [--benchmark=N] [--info]
+//            [--entry main] [--benchmark=N] [--threads=N] [--info]
+//
+// --threads sets the number of threads the kernels run on (default:
+// KILN_NUM_THREADS, else one per core).
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Runtime.h"
@@ -24,12 +27,14 @@ struct Arguments {
   std::string outputDir;
   std::string entry = "main";
   int benchmark = 0;
+  int threads = 0;
   bool info = false;
 };
 
 void usage() {
   std::cerr << "usage: kiln-run model.so --input NAME=FILE.npy ... "
-               "[--output-dir DIR] [--entry NAME] [--benchmark=N] [--info]\n";
+               "[--output-dir DIR] [--entry NAME] [--benchmark=N] [--threads=N] "
+               "[--info]\n";
 }
 
 bool parseArguments(int argc, char **argv, Arguments &args) {
@@ -56,6 +61,13 @@ bool parseArguments(int argc, char **argv, Arguments &args) {
       args.benchmark = std::atoi(v->c_str());
       if (args.benchmark <= 0) {
         std::cerr << "kiln-run: --benchmark needs a positive count, got '" << *v
+                  << "'\n";
+        return false;
+      }
+    } else if (auto v = value("--threads")) {
+      args.threads = std::atoi(v->c_str());
+      if (args.threads <= 0) {
+        std::cerr << "kiln-run: --threads needs a positive count, got '" << *v
                   << "'\n";
         return false;
       }
@@ -144,6 +156,7 @@ int main(int argc, char **argv) {
   }
   try {
     std::unique_ptr<Model> model = loadModel(args.model);
+    model->setNumThreads(args.threads);
     if (args.info) {
       std::cout << model->metadataJson() << "\n";
       return 0;

@@ -1,0 +1,96 @@
+"""Kernels compiled by the schedules (packing, register tiles, threads):
+results against NumPy in float64, the same at every thread count, and the
+thread-count settings' errors."""
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+from kiln_e2e import (OPT_LEVELS, assert_close, compile_mlir, func_text,
+                      run_model, run_tool, tool, type_of)
+
+rng = np.random.default_rng(7)
+
+
+def randn(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def matmul_bias_relu(m, n, k):
+    a, b, bias = randn(m, k), randn(k, n), randn(n)
+    out_type = type_of(np.empty((m, n), np.float32))
+    body = (f"%0 = kiln.matmul %a, %b : ({type_of(a)}, {type_of(b)}) -> {out_type}\n"
+            f"%1 = kiln.add %0, %bias : ({out_type}, {type_of(bias)}) -> {out_type}\n"
+            f"%2 = kiln.relu %1 : {out_type}")
+    mlir = func_text([("a", type_of(a)), ("b", type_of(b)), ("bias", type_of(bias))],
+                     [("y", out_type, "%2")], body)
+    expected = np.maximum(a.astype(np.float64) @ b.astype(np.float64) + bias, 0)
+    return mlir, {"a": a, "b": b, "bias": bias}, expected.astype(np.float32)
+
+
+# Shapes that take each schedule: packed (rows >= 32), k blocked (k > 256),
+# a matrix-vector product, rows not a multiple of 8, a single column block.
+SHAPES = [(256, 256, 256), (64, 96, 520), (1, 768, 384), (12, 48, 40),
+          (40, 16, 300)]
+
+
+@pytest.mark.parametrize("opt", [o for o in OPT_LEVELS if o != "-O0"])
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+def test_matmul_epilogue(tmp_path, opt, shape):
+    mlir, inputs, expected = matmul_bias_relu(*shape)
+    so = compile_mlir(mlir, tmp_path, opt)
+    out = run_model(so, inputs, tmp_path)["y"]
+    assert_close(out, expected, rtol=1e-4, atol=1e-4 * np.sqrt(shape[2]))
+
+
+def run_with_threads(so, inputs, tmp_path, threads):
+    args = []
+    for name, array in inputs.items():
+        path = tmp_path / f"{name}.npy"
+        np.save(path, array)
+        args += ["--input", f"{name}={path}"]
+    out = tmp_path / f"out{threads}"
+    out.mkdir()
+    run_tool("kiln-run", so, *args, "--output-dir", out, f"--threads={threads}")
+    return np.load(out / "y.npy")
+
+
+def test_same_result_on_any_thread_count(tmp_path):
+    mlir, inputs, expected = matmul_bias_relu(128, 192, 320)
+    so = compile_mlir(mlir, tmp_path)
+    results = [run_with_threads(so, inputs, tmp_path, t) for t in (1, 2, 3)]
+    # Each output element is computed by one thread in one order.
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_array_equal(results[0], results[2])
+    assert_close(results[0], expected, rtol=1e-4, atol=1e-3)
+
+
+def test_environment_thread_count(tmp_path):
+    mlir, inputs, expected = matmul_bias_relu(64, 64, 64)
+    so = compile_mlir(mlir, tmp_path)
+    np.save(tmp_path / "a.npy", inputs["a"])
+    np.save(tmp_path / "b.npy", inputs["b"])
+    np.save(tmp_path / "bias.npy", inputs["bias"])
+    args = [tool("kiln-run"), str(so), "--input", f"a={tmp_path / 'a.npy'}",
+            "--input", f"b={tmp_path / 'b.npy'}",
+            "--input", f"bias={tmp_path / 'bias.npy'}",
+            "--output-dir", str(tmp_path)]
+    env = dict(os.environ, KILN_NUM_THREADS="2")
+    proc = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert_close(np.load(tmp_path / "y.npy"), expected, rtol=1e-4, atol=1e-4)
+
+    env["KILN_NUM_THREADS"] = "many"
+    proc = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert "KILN_NUM_THREADS='many' is not a positive number of threads" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "x"])
+def test_bad_threads_flag(tmp_path, value):
+    mlir, _, _ = matmul_bias_relu(8, 16, 8)
+    so = compile_mlir(mlir, tmp_path)
+    proc = run_tool("kiln-run", so, f"--threads={value}", check=False)
+    assert proc.returncode == 2
+    assert f"--threads needs a positive count, got '{value}'" in proc.stderr
