@@ -87,9 +87,18 @@ def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
   let description = [{
     Uses upstream linalg's im2col rewrite so that convolutions run through
     the contraction schedules. A convolution with a dynamic batch is first
-    tiled by one image, which gives the im2col static shapes.
+    tiled by one image, which gives the im2col static shapes. When the
+    output has too few pixels for a full vector per row of the register
+    tile but the filters are a multiple of the vector width, the contraction
+    reads the filter transposed (folded for constant filters), so that it
+    vectorizes along the filters.
   }];
-  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 elements per vector (16 for AVX-512, 8 for AVX2)">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp"> {

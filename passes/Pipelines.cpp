@@ -24,7 +24,7 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
                   "canonicalize,cse,convert-kiln-to-linalg,canonicalize");
   if (options.optLevel > 0)
     addPipeline(pm, llvm::formatv("kiln-fuse-elementwise,canonicalize,cse,"
-                                  "func.func(kiln-conv-to-im2col),canonicalize,"
+                                  "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
                                   "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
                                   (int64_t)options.vectorWidth)
                         .str());

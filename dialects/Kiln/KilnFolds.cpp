@@ -6,6 +6,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 
 using namespace mlir;
@@ -464,9 +465,64 @@ struct ComposeTransposes : OpRewritePattern<TransposeOp> {
 };
 } // namespace
 
+namespace {
+/// transpose(constant) is a constant of any size: it holds the same data,
+/// and weights are stored transposed (a Linear's W for x * W^T) far more
+/// often than they are read that way, so this saves a copy per run.
+struct FoldConstantTranspose : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr input;
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!matchPattern(op.getInput(), m_Constant(&input)) || !resultType ||
+        !resultType.hasStaticShape())
+      return failure();
+    if (input.isSplat()) {
+      rewriter.replaceOpWithNewOp<ConstantOp>(op, resultType,
+                                              input.reshape(resultType));
+      return success();
+    }
+    Type element = resultType.getElementType();
+    unsigned bits = element.getIntOrFloatBitWidth();
+    if (bits % 8 != 0)
+      return failure();
+    size_t bytes = bits / 8;
+    ArrayRef<char> source = input.getRawData();
+    ArrayRef<int64_t> inShape = input.getType().getShape();
+    ArrayRef<int64_t> outShape = resultType.getShape();
+    int64_t rank = inShape.size();
+    SmallVector<int64_t> inStrides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * inShape[d + 1];
+    // Output dimension d walks input dimension perm[d].
+    SmallVector<int64_t> strides;
+    for (int64_t p : op.getPerm())
+      strides.push_back(inStrides[p]);
+    std::vector<char> data(source.size());
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t linear = 0, count = resultType.getNumElements();
+         linear < count; ++linear) {
+      int64_t offset = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        offset += index[d] * strides[d];
+      std::memcpy(&data[linear * bytes], &source[offset * bytes], bytes);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < outShape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    rewriter.replaceOpWithNewOp<ConstantOp>(
+        op, resultType, DenseElementsAttr::getFromRawBuffer(resultType, data));
+    return success();
+  }
+};
+} // namespace
+
 void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                               MLIRContext *context) {
-  results.add<ComposeTransposes>(context);
+  results.add<ComposeTransposes, FoldConstantTranspose>(context);
 }
 
 /// Folds data movement over small constants: element `index` of the result

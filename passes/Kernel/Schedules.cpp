@@ -105,7 +105,7 @@ SmallVector<int64_t> dividingMultiples(int64_t base, int64_t extent,
 
 SmallVector<int64_t> registerRows(int64_t m) {
   SmallVector<int64_t> rows;
-  for (int64_t r : {1, 2, 4, 6, 8, 12, 16})
+  for (int64_t r : {1, 2, 4, 6, 7, 8, 12, 14, 16})
     if (m % r == 0)
       rows.push_back(r);
   return rows;
@@ -149,9 +149,12 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   ContractionLoops loops = getContractionLoops(root);
   // Register tile: 8 rows x 2 vectors (16 accumulators); a matrix-vector
   // product streams wider rows of the right operand instead.
-  int64_t mr = dividingTile(loops.mSize, 8);
-  if (mr == 1 && loops.mSize % 6 == 0)
-    mr = 6;
+  int64_t mr = 1;
+  for (int64_t rows : {8, 7, 6, 4, 2})
+    if (loops.mSize % rows == 0) {
+      mr = rows;
+      break;
+    }
   int64_t nr = dividingTile(loops.nSize, (mr < 4 ? 4 : 2) * width);
   // k blocks of at most 256: the register tile's B panel (256 x nr) stays
   // in L1 while it runs down the rows.

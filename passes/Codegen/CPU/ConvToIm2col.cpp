@@ -1,7 +1,9 @@
 //===- ConvToIm2col.cpp - kiln-conv-to-im2col -----------------------------===//
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
@@ -34,8 +36,101 @@ FailureOr<linalg::Conv2DNchwFchwOp> tileBatch(IRRewriter &rewriter,
   return tiledConv;
 }
 
+/// `filter` [F, K] transposed to [K, F]: folded when it is a constant.
+Value transposeFilter(IRRewriter &rewriter, Location loc, Value filter) {
+  auto type = cast<RankedTensorType>(filter.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  auto transposedType =
+      RankedTensorType::get({cols, rows}, type.getElementType());
+  DenseElementsAttr constant;
+  if (matchPattern(filter, m_Constant(&constant)) &&
+      type.getElementType().isF32()) {
+    SmallVector<float> values(constant.getValues<float>());
+    SmallVector<float> transposed(values.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        transposed[c * rows + r] = values[r * cols + c];
+    return arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(transposedType, ArrayRef<float>(transposed)));
+  }
+  Value init = tensor::EmptyOp::create(rewriter, loc, transposedType.getShape(),
+                                       type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, filter, init,
+                                     ArrayRef<int64_t>{1, 0})
+      ->getResult(0);
+}
+
+/// Above this many output pixels per image, vectorizing along them is as
+/// good, and transposing the result back costs more.
+constexpr int64_t kMaxPixelsToTranspose = 4096;
+
+/// `value` of rank 3 with its last two dimensions swapped.
+Value swapLastDims(IRRewriter &rewriter, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0), type.getDimSize(2),
+                                type.getDimSize(1)};
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, value, init,
+                                     ArrayRef<int64_t>{0, 2, 1})
+      ->getResult(0);
+}
+
+/// The im2col contraction out[n, f, p] += filter[f, k] * col[n, k, p]
+/// vectorizes along the output pixels p, with a register tile of filter
+/// rows broadcast from the filter. With at most a few thousand pixels (the
+/// 56x56 and smaller layers of a ResNet, whose 14x14 and 7x7 ones do not
+/// even fill a vector row) and filters a multiple of the vector width,
+/// compute outT[n, p, f] += col[n, k, p] * filterT[k, f] instead, whose
+/// register tile runs along the filters, and transpose the result back.
+void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
+                           int64_t vectorWidth) {
+  auto outType = cast<RankedTensorType>(contraction.getOutputs()[0].getType());
+  if (contraction.getNumDpsInputs() != 2 || outType.getRank() != 3 ||
+      !outType.hasStaticShape() || outType.getDimSize(1) % vectorWidth != 0 ||
+      outType.getDimSize(2) > kMaxPixelsToTranspose)
+    return;
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr n, f, p, k;
+  bindDims(ctx, n, f, p, k);
+  SmallVector<AffineMap> expected = {AffineMap::get(4, 0, {f, k}, ctx),
+                                     AffineMap::get(4, 0, {n, k, p}, ctx),
+                                     AffineMap::get(4, 0, {n, f, p}, ctx)};
+  if (contraction.getIndexingMapsArray() != expected)
+    return;
+  Location loc = contraction.getLoc();
+  rewriter.setInsertionPoint(contraction);
+  Value filterT = transposeFilter(rewriter, loc, contraction.getInputs()[0]);
+  Value initT = swapLastDims(rewriter, loc, contraction.getOutputs()[0]);
+  // Loops (n, p, f, k): the vectorizer lays the accumulator out in loop
+  // order, and the outer-product lowering vectorizes its last dimension.
+  AffineExpr pixel = f, filter = p; // Loops 1 and 2 swap roles.
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {n, k, pixel}, ctx),
+                                 AffineMap::get(4, 0, {k, filter}, ctx),
+                                 AffineMap::get(4, 0, {n, pixel, filter}, ctx)};
+  auto swapped = linalg::GenericOp::create(
+      rewriter, loc, initT.getType(),
+      ValueRange{contraction.getInputs()[1], filterT}, ValueRange{initT}, maps,
+      contraction.getIteratorTypesArray(),
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, args[2], product);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  rewriter.replaceOp(contraction,
+                     swapLastDims(rewriter, loc, swapped.getResult(0)));
+}
+
+bool isF32(Operation *op) {
+  return op->getNumResults() == 1 &&
+         getElementTypeOrSelf(op->getResult(0).getType()).isF32();
+}
+
 struct KilnConvToIm2colPass
     : kiln::impl::KilnConvToIm2colBase<KilnConvToIm2colPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::Conv2DNchwFchwOp> convs;
@@ -51,7 +146,15 @@ struct KilnConvToIm2colPass
       rewriter.setInsertionPoint(conv);
       // On success this replaces (and erases) the convolution itself; a
       // convolution it cannot rewrite stays a (slower) direct one.
-      (void)linalg::rewriteInIm2Col(rewriter, conv);
+      FailureOr<std::pair<Operation *, Operation *>> rewritten =
+          linalg::rewriteInIm2Col(rewriter, conv);
+      if (failed(rewritten) || !isF32(rewritten->first))
+        continue;
+      for (Operation *user : rewritten->first->getUsers())
+        if (auto contraction = dyn_cast<linalg::GenericOp>(user)) {
+          vectorizeAlongFilters(rewriter, contraction, vectorWidth);
+          break;
+        }
     }
   }
 };
