@@ -83,10 +83,13 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
 }
 
 def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
-  let summary = "Rewrites 2-D NCHW convolutions as an im2col copy and a contraction";
+  let summary = "Rewrites 2-D NCHW convolutions into forms that vectorize";
   let description = [{
     Uses upstream linalg's im2col rewrite so that convolutions run through
-    the contraction schedules. A convolution with a dynamic batch is first
+    the contraction schedules. A depthwise convolution (up to 7x7) becomes
+    one elementwise op summing a strided window of the input per kernel
+    tap, which vectorizes along the output rows and fuses with its
+    epilogue. A convolution with a dynamic batch is first
     tiled by one image, which gives the im2col static shapes. When the
     output has too few pixels for a full vector per row of the register
     tile but the filters are a multiple of the vector width, the contraction
@@ -118,6 +121,25 @@ def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
     "::mlir::affine::AffineDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def KilnVectorizeCopies : Pass<"kiln-vectorize-copies", "::mlir::func::FuncOp"> {
+  let summary = "Rewrites strided memref.copy ops as vector loops";
+  let description = [{
+    Runs after bufferization. A static memref.copy whose source or target is
+    strided (the interior of a padded tensor, a slice inserted into a larger
+    buffer) becomes loops over its rows moving one vector at a time, instead
+    of a call to the runtime's element-by-element memrefCopy. Contiguous
+    copies stay memref.copy (a memcpy).
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 elements per vector (16 for AVX-512, 8 for AVX2)">
+  ];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+    "::mlir::arith::ArithDialect"
   ];
 }
 

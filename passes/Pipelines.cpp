@@ -42,7 +42,14 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
       pm,
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},canonicalize,"
-      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+      "buffer-deallocation-pipeline,convert-bufferization-to-memref");
+  if (options.optLevel > 0)
+    addPipeline(pm, llvm::formatv("func.func(kiln-vectorize-copies{{"
+                                  "vector-width={0}})",
+                                  (int64_t)options.vectorWidth)
+                        .str());
+  addPipeline(
+      pm,
       "convert-linalg-to-loops,scf-forall-to-parallel,convert-scf-to-openmp,"
       "func.func(lower-vector-multi-reduction,lower-vector-mask),"
       "convert-vector-to-scf{full-unroll},lower-affine,canonicalize,cse,"

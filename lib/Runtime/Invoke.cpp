@@ -9,6 +9,8 @@
 #include "kiln/Runtime.h"
 
 #include <cstdlib>
+#include <malloc.h>
+#include <mutex>
 #include <cstring>
 #include <set>
 
@@ -168,8 +170,22 @@ void Model::setNumThreads(int count) {
   threads_ = count;
 }
 
+/// Compiled models malloc and free their large intermediate buffers on
+/// every call. glibc serves blocks over 128 KiB with fresh mmaps, which
+/// the kernel zero-fills page by page on first touch (a tenth of a
+/// ResNet-18's run time); keep blocks up to glibc's 32 MiB limit in the heap
+/// so that later calls reuse them.
+static void keepLargeBlocksInHeap() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  });
+}
+
 std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
                                const std::string &name) const {
+  keepLargeBlocksInHeap();
   const EntryPoint &entry = entryPoint(name);
   EntryFunction function = lookup("_kiln_entry_" + name);
   // The OpenMP thread count is a setting of the calling thread: set it on

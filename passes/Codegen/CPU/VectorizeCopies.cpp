@@ -1,0 +1,83 @@
+//===- VectorizeCopies.cpp - kiln-vectorize-copies ------------------------===//
+//
+// Bufferization leaves memref.copy ops (the interior of a padded tensor, a
+// slice inserted into a larger one). Upstream lowers a strided one to a call
+// of the runtime's generic memrefCopy, which moves one element per
+// iteration of an N-d index loop; this rewrites static strided copies as
+// loops over rows that move a vector at a time. Contiguous copies stay
+// memref.copy (a memcpy).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Kernel/Schedules.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_KILNVECTORIZECOPIES
+#include "passes/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+
+namespace {
+
+/// Whether `type` is static with unit stride in its innermost dimension.
+bool hasUnitInnerStride(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return type.hasStaticShape() && type.getRank() > 0 &&
+         succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+struct KilnVectorizeCopiesPass
+    : kiln::impl::KilnVectorizeCopiesBase<KilnVectorizeCopiesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<memref::CopyOp> copies;
+    getOperation().walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+    for (memref::CopyOp copy : copies)
+      vectorizeCopy(copy);
+  }
+
+  void vectorizeCopy(memref::CopyOp copy) {
+    auto source = dyn_cast<MemRefType>(copy.getSource().getType());
+    auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+    if (!source || !target || source.getShape() != target.getShape() ||
+        !hasUnitInnerStride(source) || !hasUnitInnerStride(target) ||
+        !source.getElementType().isIntOrFloat() ||
+        source.getElementType().isInteger(1) ||
+        (memref::isStaticShapeAndContiguousRowMajor(source) &&
+         memref::isStaticShapeAndContiguousRowMajor(target)))
+      return;
+    ArrayRef<int64_t> shape = source.getShape();
+    int64_t width = kiln::dividingTile(shape.back(), vectorWidth);
+    auto vectorType = VectorType::get({width}, source.getElementType());
+
+    OpBuilder builder(copy);
+    Location loc = copy.getLoc();
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    SmallVector<Value> indices;
+    for (auto [d, size] : llvm::enumerate(shape)) {
+      Value step = arith::ConstantIndexOp::create(
+          builder, loc, d + 1 == shape.size() ? width : 1);
+      Value upper = arith::ConstantIndexOp::create(builder, loc, size);
+      auto loop = scf::ForOp::create(builder, loc, zero, upper, step);
+      builder.setInsertionPointToStart(loop.getBody());
+      indices.push_back(loop.getInductionVar());
+    }
+    SmallVector<bool> inBounds = {true};
+    Value row = vector::TransferReadOp::create(
+        builder, loc, vectorType, copy.getSource(), indices,
+        /*padding=*/std::nullopt, inBounds);
+    vector::TransferWriteOp::create(builder, loc, row, copy.getTarget(),
+                                    indices, inBounds);
+    copy.erase();
+  }
+};
+
+} // namespace
