@@ -102,8 +102,9 @@ def bench_matmul(cfg, blas, tmp):
         c = np.empty((m, n), np.float32)
         blas.sgemm(a, b, c)
         err = rel_err(model(a, b), c)
-        kiln_t = peers.timeit(lambda: model.run(a, b), cfg["repeats"])
         for t in cfg["threads"]:
+            model.threads = t
+            kiln_t = peers.timeit(lambda: model.run(a, b), cfg["repeats"])
             blas.set_threads(t)
             peer_t = peers.timeit(lambda: blas.sgemm(a, b, c), cfg["repeats"])
             rows.append(dict(case=f"{m}x{n}x{k}", square=(m == n == k), size=m,
@@ -151,8 +152,9 @@ def bench_convs(cfg, blas):
         with torch.no_grad():
             ref = conv(x).numpy()
         err = rel_err(model(xn), ref)
-        kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
         for t in cfg["threads"]:
+            model.threads = t
+            kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
             torch.set_num_threads(t)
             blas.set_threads(t)
             with torch.no_grad():
@@ -197,8 +199,9 @@ def bench_models(cfg, blas, ort_missing, tmp):
             with torch.no_grad():
                 ref = module(x).numpy()
             err = rel_err(model(xn), ref)
-            kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
             for t in cfg["threads"]:
+                model.threads = t
+                kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
                 torch.set_num_threads(t)
                 blas.set_threads(t)
                 with torch.no_grad():
@@ -219,18 +222,18 @@ def ratio(peer, kiln_t):
 
 
 def tables(mm, convs, mods):
-    out = ["### matmul f32: Kiln (1 thread) vs OpenBLAS sgemm", "",
-           "| M x N x K | OpenBLAS threads | Kiln ms | Kiln GFLOP/s | OpenBLAS ms | OpenBLAS/Kiln |",
+    out = ["### matmul f32: Kiln vs OpenBLAS sgemm", "",
+           "| M x N x K | threads | Kiln ms | Kiln GFLOP/s | OpenBLAS ms | OpenBLAS/Kiln |",
            "| --- | --- | --- | --- | --- | --- |"]
     out += [f"| {r['case']} | {r['threads']} | {ms(r['kiln'])} | {r['gflops']:.1f} | "
             f"{ms(r['peer'])} | {ratio(r['peer'], r['kiln']):.3f} |" for r in mm]
-    out += ["", "### conv2d layers of resnet18 (batch 1): Kiln (1 thread) vs torch conv2d", "",
-            "| cin->cout kernel stride input | torch threads | Kiln ms | torch ms | torch/Kiln |",
+    out += ["", "### conv2d layers of resnet18 (batch 1): Kiln vs torch conv2d", "",
+            "| cin->cout kernel stride input | threads | Kiln ms | torch ms | torch/Kiln |",
             "| --- | --- | --- | --- | --- |"]
     out += [f"| {r['case']} | {r['threads']} | {ms(r['kiln'])} | {ms(r['peer'])} | "
             f"{ratio(r['peer'], r['kiln']):.3f} |" for r in convs]
-    out += ["", "### models: Kiln (1 thread) vs PyTorch eager and ONNX Runtime", "",
-            "| model | batch | peer threads | Kiln ms | PyTorch ms | ORT ms | PyTorch/Kiln | ORT/Kiln |",
+    out += ["", "### models: Kiln vs PyTorch eager and ONNX Runtime", "",
+            "| model | batch | threads | Kiln ms | PyTorch ms | ORT ms | PyTorch/Kiln | ORT/Kiln |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in mods:
         ort_ms = ms(r["ort"]) if r["ort"] else "missing"
@@ -248,15 +251,35 @@ def tables(mm, convs, mods):
     return "\n".join(out)
 
 
+def square_ratios(mm, threads=None):
+    return [ratio(r["peer"], r["kiln"]) for r in mm
+            if r["square"] and 256 <= r["size"] <= 2048
+            and threads in (None, r["threads"])]
+
+
+def geomeans(mm, mods, threads):
+    """Per thread count: matmul (square 256..2048 and skinny) and models."""
+    out = ["| threads | matmul square 256..2048 vs OpenBLAS | matmul skinny vs OpenBLAS "
+           "| models vs PyTorch | worst model vs PyTorch | models vs ORT |",
+           "| --- | --- | --- | --- | --- | --- |"]
+    for t in threads:
+        skinny = [ratio(r["peer"], r["kiln"]) for r in mm
+                  if not r["square"] and r["threads"] == t]
+        vs_torch = [ratio(r["torch"], r["kiln"]) for r in mods if r["threads"] == t]
+        vs_ort = [ratio(r["ort"], r["kiln"]) for r in mods if r["threads"] == t and r["ort"]]
+        out.append(f"| {t} | {geomean(square_ratios(mm, t)):.3f} | {geomean(skinny):.3f} | "
+                   f"{geomean(vs_torch):.3f} | {min(vs_torch):.3f} | "
+                   f"{geomean(vs_ort):.3f} |")
+    return "\n".join(out)
+
+
 def summary(mm, mods, ort_missing):
-    """The headline figures: Kiln against single-threaded peers (Kiln has no
-    threads yet); matmul over the square sizes 256..2048."""
-    sq = [ratio(r["peer"], r["kiln"]) for r in mm
-          if r["square"] and 256 <= r["size"] <= 2048 and r["threads"] == 1]
-    one = [r for r in mods if r["threads"] == 1]
-    vs_torch = [ratio(r["torch"], r["kiln"]) for r in one]
+    """The headline figures over every thread count measured: matmul over the
+    square sizes 256..2048, models over every model and batch."""
+    sq = square_ratios(mm)
+    vs_torch = [ratio(r["torch"], r["kiln"]) for r in mods]
     vs_ort = "missing" if ort_missing else \
-        f"{geomean([ratio(r['ort'], r['kiln']) for r in one]):.3f}"
+        f"{geomean([ratio(r['ort'], r['kiln']) for r in mods]):.3f}"
     return (f"bench: matmul_vs_openblas={geomean(sq):.3f} "
             f"models_vs_torch={geomean(vs_torch):.3f} "
             f"worst_model_vs_torch={min(vs_torch):.3f} models_vs_ort={vs_ort}")
@@ -299,11 +322,12 @@ def main():
     line = summary(mm, mods, ort_missing)
     wall = time.time() - start
     png = os.path.splitext(args.doc)[0] + ".png"
-    labels = [(f"matmul {r['case']}", ratio(r["peer"], r["kiln"])) for r in mm if r["threads"] == 1]
-    labels += [(f"conv {r['case']}", ratio(r["peer"], r["kiln"])) for r in convs if r["threads"] == 1]
-    labels += [(f"{r['case']} vs torch", ratio(r["torch"], r["kiln"])) for r in mods if r["threads"] == 1]
-    labels += [(f"{r['case']} vs ORT", ratio(r["ort"], r["kiln"])) for r in mods
-               if r["threads"] == 1 and r["ort"]]
+    labels = [(f"matmul {r['case']} t{r['threads']}", ratio(r["peer"], r["kiln"])) for r in mm]
+    labels += [(f"conv {r['case']} t{r['threads']}", ratio(r["peer"], r["kiln"])) for r in convs]
+    labels += [(f"{r['case']} t{r['threads']} vs torch", ratio(r["torch"], r["kiln"]))
+               for r in mods]
+    labels += [(f"{r['case']} t{r['threads']} vs ORT", ratio(r["ort"], r["kiln"]))
+               for r in mods if r["ort"]]
     plot.plot(labels, png)
 
     command = "/usr/bin/python3 bench/run.py" + (" --quick" if args.quick else "")
@@ -313,14 +337,15 @@ def main():
            f"on {time.strftime('%Y-%m-%d')} (wall time {wall / 60:.1f} min). Ratios are "
            "peer time / Kiln time of the medians: **> 1 means Kiln is faster, < 1 slower**. "
            "Times are median (min-max) over "
-           f"{cfg['repeats']} timed runs after a warm-up, in ms. Kiln runs single-threaded "
-           "(it has no threads yet); each peer is measured at "
-           f"{', '.join(map(str, cfg['threads']))} thread(s). The headline compares with "
-           "single-threaded peers; matmul's over the square sizes 256..2048.", "",
+           f"{cfg['repeats']} timed runs after a warm-up, in ms. Kiln and its peers run "
+           f"at the same thread count, {' and '.join(map(str, cfg['threads']))}. The "
+           "headline line takes geometric means over every thread count (matmul over "
+           "the square sizes 256..2048, models over every model and batch); the table "
+           "below it splits them by thread count.", "",
            *machine(blas, ort_missing), "",
            "The machine is shared (2 cores), so other work running at the same time adds "
            "noise; the min-max spread shows how much.", "",
-           "```", line, "```", "",
+           "```", line, "```", "", geomeans(mm, mods, cfg["threads"]), "",
            f"![speed ratios, log scale]({os.path.basename(png)})", "", text, ""]
     with open(args.doc, "w") as f:
         f.write("\n".join(doc))

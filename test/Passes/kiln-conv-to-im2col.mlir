@@ -25,3 +25,30 @@ func.func @conv_dynamic_batch(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, 
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%init : tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32>
   return %0 : tensor<?x4x6x6xf32>
 }
+
+// -----
+
+// A depthwise 3x3 convolution becomes one elementwise op over the output
+// with a strided window of the input and a filter column per tap.
+// CHECK-LABEL: func @depthwise(
+// CHECK-COUNT-9: tensor.extract_slice %{{.*}}[0, 0, {{[0-2]}}, {{[0-2]}}] [1, 8, 5, 5] [1, 1, 2, 2] : tensor<1x8x11x11xf32> to tensor<1x8x5x5xf32>
+// CHECK-NOT:     linalg.depthwise_conv_2d_nchw_chw
+// CHECK:         arith.mulf %{{.*}} : vector<1x1x1x{{[0-9]+}}xf32>
+func.func @depthwise(%x: tensor<1x8x11x11xf32>, %w: tensor<8x3x3xf32>, %init: tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32> {
+  %0 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x8x11x11xf32>, tensor<8x3x3xf32>) outs(%init : tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+  return %0 : tensor<1x8x5x5xf32>
+}
+
+// -----
+
+// A 7x7 image with 32 filters: the contraction runs along the filters
+// (filter transposed, output computed as pixels x filters) and the result
+// is transposed back.
+// CHECK-LABEL: func @along_filters(
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x288x49xf32>)
+// CHECK:         arith.mulf %{{.*}} : vector<1x1x32x1xf32>
+// CHECK:         tensor.expand_shape %{{.*}} : tensor<1x32x49xf32> into tensor<1x32x7x7xf32>
+func.func @along_filters(%x: tensor<1x32x9x9xf32>, %w: tensor<32x32x3x3xf32>, %init: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x32x9x9xf32>, tensor<32x32x3x3xf32>) outs(%init : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
+  return %0 : tensor<1x32x7x7xf32>
+}

@@ -478,3 +478,22 @@ func.func @expand_same_type(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = kiln.expand %x {shape = array<i64: 1, 3>} : tensor<2x3xf32> -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// A transpose of a constant folds whatever its size (weights stored as
+// W for x * W^T); here 3x2 -> 2x3, with i8 data, and a splat.
+// CHECK-LABEL: func @transpose_constant(
+// CHECK-DAG:     %[[F:.*]] = kiln.constant dense<{{\[\[}}1.000000e+00, 3.000000e+00, 5.000000e+00], [2.000000e+00, 4.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>
+// CHECK-DAG:     %[[I:.*]] = kiln.constant dense<{{\[\[}}1, 3], [2, 4]]> : tensor<2x2xi8>
+// CHECK-DAG:     %[[S:.*]] = kiln.constant dense<7.000000e+00> : tensor<4x2xf32>
+// CHECK:         return %[[F]], %[[I]], %[[S]]
+func.func @transpose_constant() -> (tensor<2x3xf32>, tensor<2x2xi8>, tensor<4x2xf32>) {
+  %f = kiln.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %i = kiln.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %s = kiln.constant dense<7.0> : tensor<2x4xf32>
+  %0 = kiln.transpose %f {perm = array<i64: 1, 0>} : tensor<3x2xf32> -> tensor<2x3xf32>
+  %1 = kiln.transpose %i {perm = array<i64: 1, 0>} : tensor<2x2xi8> -> tensor<2x2xi8>
+  %2 = kiln.transpose %s {perm = array<i64: 1, 0>} : tensor<2x4xf32> -> tensor<4x2xf32>
+  return %0, %1, %2 : tensor<2x3xf32>, tensor<2x2xi8>, tensor<4x2xf32>
+}
