@@ -57,6 +57,23 @@ struct Tensor {
   }
 };
 
+/// A dense, row-major tensor whose bytes the caller owns (a NumPy array's
+/// buffer, say): models read it in place.
+struct TensorRef {
+  DType dtype = DType::Float32;
+  std::vector<int64_t> shape;
+  const void *data = nullptr;
+  size_t bytes = 0;
+
+  TensorRef() = default;
+  TensorRef(DType dtype, std::vector<int64_t> shape, const void *data,
+            size_t bytes)
+      : dtype(dtype), shape(std::move(shape)), data(data), bytes(bytes) {}
+  TensorRef(const Tensor &tensor)
+      : TensorRef(tensor.dtype, tensor.shape, tensor.data.data(),
+                  tensor.data.size()) {}
+};
+
 /// An input or output of an entry point; -1 in `shape` is a dynamic size.
 struct TensorSpec {
   std::string name;
@@ -83,6 +100,9 @@ using EntryFunction = void (*)(void **);
 /// outputs (copied into tensors the caller owns).
 std::vector<Tensor> invokeEntryPoint(EntryFunction function,
                                      const EntryPoint &entry,
+                                     const std::vector<TensorRef> &inputs);
+std::vector<Tensor> invokeEntryPoint(EntryFunction function,
+                                     const EntryPoint &entry,
                                      const std::vector<Tensor> &inputs);
 
 /// A compiled model: a loaded shared library or an in-process JIT module.
@@ -96,6 +116,9 @@ public:
   /// Runs entry point `name` on `inputs` (in the order of its inputs).
   std::vector<Tensor> run(const std::vector<Tensor> &inputs,
                           const std::string &name = "main") const;
+  /// Runs it on tensors the caller owns, without copying them.
+  std::vector<Tensor> runRefs(const std::vector<TensorRef> &inputs,
+                              const std::string &name = "main") const;
   /// The number of threads the kernels run on: `count` > 0, or 0 for the
   /// default (KILN_NUM_THREADS if set, else one per core). Throws on < 0.
   void setNumThreads(int count);

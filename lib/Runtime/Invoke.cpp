@@ -17,7 +17,7 @@
 using namespace kiln;
 
 static void validate(const EntryPoint &entry,
-                     const std::vector<Tensor> &inputs) {
+                     const std::vector<TensorRef> &inputs) {
   if (inputs.size() != entry.inputs.size()) {
     std::string names;
     for (const TensorSpec &spec : entry.inputs)
@@ -28,7 +28,7 @@ static void validate(const EntryPoint &entry,
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorSpec &spec = entry.inputs[i];
-    const Tensor &t = inputs[i];
+    const TensorRef &t = inputs[i];
     std::string where =
         "input '" + spec.name + "' (#" + std::to_string(i) + ")";
     if (t.dtype != spec.dtype)
@@ -41,10 +41,13 @@ static void validate(const EntryPoint &entry,
     if (!shapeOk)
       throw Error(where + ": expected shape " + formatShape(spec.shape) +
                   ", got " + formatShape(t.shape));
-    if (t.data.size() != (size_t)t.numElements() * dtypeSize(t.dtype))
-      throw Error(where + ": holds " + std::to_string(t.data.size()) +
+    int64_t elements = 1;
+    for (int64_t d : t.shape)
+      elements *= d;
+    if (t.bytes != (size_t)elements * dtypeSize(t.dtype))
+      throw Error(where + ": holds " + std::to_string(t.bytes) +
                   " bytes, but its shape and dtype need " +
-                  std::to_string(t.numElements() * dtypeSize(t.dtype)));
+                  std::to_string(elements * dtypeSize(t.dtype)));
   }
 }
 
@@ -81,11 +84,18 @@ static void copyStrided(const uint8_t *base, const int64_t *sizes,
 std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
                                            const EntryPoint &entry,
                                            const std::vector<Tensor> &inputs) {
+  return invokeEntryPoint(function, entry,
+                          std::vector<TensorRef>(inputs.begin(), inputs.end()));
+}
+
+std::vector<Tensor>
+kiln::invokeEntryPoint(EntryFunction function, const EntryPoint &entry,
+                       const std::vector<TensorRef> &inputs) {
   validate(entry, inputs);
   std::vector<std::vector<int64_t>> descriptors;
-  for (const Tensor &t : inputs) {
+  for (const TensorRef &t : inputs) {
     std::vector<int64_t> desc(3 + 2 * t.shape.size());
-    auto data = reinterpret_cast<intptr_t>(t.data.data());
+    auto data = reinterpret_cast<intptr_t>(t.data);
     desc[0] = desc[1] = data;
     desc[2] = 0;
     int64_t stride = 1;
@@ -107,8 +117,8 @@ std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
   function(args.data());
 
   std::set<intptr_t> inputBuffers, toFree;
-  for (const Tensor &t : inputs)
-    inputBuffers.insert(reinterpret_cast<intptr_t>(t.data.data()));
+  for (const TensorRef &t : inputs)
+    inputBuffers.insert(reinterpret_cast<intptr_t>(t.data));
   std::vector<Tensor> outputs;
   size_t offset = 0;
   for (const TensorSpec &spec : entry.outputs) {
@@ -185,6 +195,11 @@ static void keepLargeBlocksInHeap() {
 
 std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
                                const std::string &name) const {
+  return runRefs(std::vector<TensorRef>(inputs.begin(), inputs.end()), name);
+}
+
+std::vector<Tensor> Model::runRefs(const std::vector<TensorRef> &inputs,
+                                   const std::string &name) const {
   keepLargeBlocksInHeap();
   const EntryPoint &entry = entryPoint(name);
   EntryFunction function = lookup("_kiln_entry_" + name);

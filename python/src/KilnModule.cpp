@@ -39,6 +39,18 @@ kiln::Tensor toTensor(const py::array &array, const std::string &name) {
   return tensor;
 }
 
+/// A view of `array`'s buffer (made C-contiguous first if it is not; the
+/// caller keeps `array` alive while the view is used).
+kiln::TensorRef toTensorRef(py::array &array, const std::string &name) {
+  std::string dtype = py::str(array.dtype()).cast<std::string>();
+  std::optional<kiln::DType> parsed = kiln::parseDType(dtype);
+  if (!parsed)
+    throw kiln::Error("input '" + name + "' has unsupported dtype " + dtype);
+  array = py::array::ensure(array, py::array::c_style);
+  std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
+  return kiln::TensorRef(*parsed, shape, array.data(), array.nbytes());
+}
+
 py::array toArray(const kiln::Tensor &tensor) {
   py::array array(py::dtype(kiln::dtypeName(tensor.dtype)), tensor.shape);
   std::memcpy(array.mutable_data(), tensor.data.data(), tensor.data.size());
@@ -134,15 +146,16 @@ PYBIND11_MODULE(_kiln, m) {
           [](const kiln::Model &model, const std::vector<py::array> &arrays,
              const std::string &entryName) {
             const kiln::EntryPoint &entry = model.entryPoint(entryName);
-            std::vector<kiln::Tensor> inputs;
-            for (size_t i = 0; i < arrays.size(); ++i)
-              inputs.push_back(toTensor(arrays[i], i < entry.inputs.size()
-                                                       ? entry.inputs[i].name
-                                                       : std::to_string(i)));
+            std::vector<py::array> owned(arrays);
+            std::vector<kiln::TensorRef> inputs;
+            for (size_t i = 0; i < owned.size(); ++i)
+              inputs.push_back(toTensorRef(owned[i], i < entry.inputs.size()
+                                                         ? entry.inputs[i].name
+                                                         : std::to_string(i)));
             std::vector<kiln::Tensor> outputs;
             {
               py::gil_scoped_release release;
-              outputs = model.run(inputs, entryName);
+              outputs = model.runRefs(inputs, entryName);
             }
             py::list result;
             for (const kiln::Tensor &t : outputs)
