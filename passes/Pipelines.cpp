@@ -23,7 +23,7 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
   addPipeline(pm, "kiln-annotate-entry-points,canonicalize,kiln-decompose,"
                   "canonicalize,cse,convert-kiln-to-linalg,canonicalize");
   if (options.optLevel > 0)
-    addPipeline(pm, llvm::formatv("kiln-fuse-elementwise,canonicalize,cse,"
+    addPipeline(pm, llvm::formatv("linalg-fold-unit-extent-dims,canonicalize,kiln-fuse-elementwise,canonicalize,cse,"
                                   "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
                                   "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
                                   (int64_t)options.vectorWidth)
