@@ -161,13 +161,13 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   int64_t kc = loops.kSize <= 256 ? 0 : dividingTile(loops.kSize, 256);
   if (kc < 64)
     kc = 0;
-  // A matrix-vector product streams B from memory: short k blocks make the
-  // register tiles of a level-1 tile walk each row of B contiguously.
-  if (mr < 4 && loops.kSize > 64)
-    kc = dividingTile(loops.kSize, 32);
   // Packing copies each k block of both operands once per level-1 tile:
   // it pays when the tile has enough rows to reuse the copied B panels.
   bool pack = isa<linalg::MatmulOp>(root) && mr >= 4 && loops.mSize >= 32;
+  // With few rows the product streams B from memory: short k blocks make
+  // the register tiles of a level-1 tile walk each row of B contiguously.
+  if (!pack && loops.mSize <= 16 && loops.kSize > 64)
+    kc = dividingTile(loops.kSize, 32);
   // Level-1 tiles: what one thread computes at a time. A packed tile, or a
   // contraction fed by an im2col copy, keeps many rows so that the copy is
   // made once per column block; column blocks then give the parallelism.
