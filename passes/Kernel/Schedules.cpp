@@ -168,20 +168,26 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   // the register tiles of a level-1 tile walk each row of B contiguously.
   if (!pack && loops.mSize <= 16 && loops.kSize > 64)
     kc = dividingTile(loops.kSize, 32);
-  // Level-1 tiles: what one thread computes at a time. A packed tile, or a
-  // contraction fed by an im2col copy, keeps many rows so that the copy is
-  // made once per column block; column blocks then give the parallelism.
-  bool copiesOperand = llvm::any_of(root->getOperands(), [&](Value v) {
-    Operation *def = v.getDefiningOp();
+  // Level-1 tiles: what one thread computes at a time. A packed tile keeps
+  // many rows so that its B panels are copied once per column block. An
+  // operand copied in the kernel (the im2col of a convolution) is made one
+  // tile at a time: the dimension it does not depend on stays whole, so
+  // that no part of it is made twice.
+  int64_t mc = pack ? mr * dividingTile(loops.mSize / mr, 32)
+                    : mr * dividingTile(loops.mSize / mr, 8);
+  int64_t nc = nr * dividingTile(loops.nSize / nr, 16);
+  auto copiedInKernel = [&](Value operand) {
+    Operation *def = operand.getDefiningOp();
     return def && def->getParentOp() == root->getParentOp() &&
            isa<linalg::GenericOp>(def);
-  });
-  int64_t mc = copiesOperand ? loops.mSize
-               : pack        ? mr * dividingTile(loops.mSize / mr, 32)
-                             : mr * dividingTile(loops.mSize / mr, 8);
-  int64_t nc = nr * dividingTile(loops.nSize / nr, 16);
-  // At least 8 level-1 tiles where the columns allow, for the threads.
-  while ((loops.mSize / mc) * (loops.nSize / nc) < 8 && nc > nr)
+  };
+  if (copiedInKernel(root.getDpsInputs()[0]))
+    nc = loops.nSize;
+  else if (copiedInKernel(root.getDpsInputs()[1]))
+    mc = loops.mSize;
+  // At least 8 level-1 tiles where the copies allow, for the threads.
+  while ((loops.mSize / mc) * (loops.nSize / nc) < 8 && nc > nr &&
+         !copiedInKernel(root.getDpsInputs()[0]))
     nc /= 2;
   return contractionSchedule(root, loops, mr, nr, mc, nc, kc, pack,
                              /*threads=*/true);

@@ -41,11 +41,15 @@ func.func @depthwise(%x: tensor<1x8x11x11xf32>, %w: tensor<8x3x3xf32>, %init: te
 
 // -----
 
-// A 7x7 image with 32 filters: the contraction runs along the filters
-// (filter transposed, output computed as pixels x filters) and the result
-// is transposed back.
+// A 7x7 image with 32 filters: the im2col computes the input coordinates
+// from linalg.index (so it can be tiled), and the contraction runs along the
+// filters (filter transposed, output computed as pixels x filters), its
+// result transposed back.
 // CHECK-LABEL: func @along_filters(
-// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x288x49xf32>)
+// CHECK:         tensor.empty() : tensor<1x288x49xf32>
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x1xf32>)
+// CHECK:           linalg.index 2 : index
+// CHECK:           tensor.extract %{{.*}} : tensor<1x32x9x9xf32>
 // CHECK:         arith.mulf %{{.*}} : vector<1x1x32x1xf32>
 // CHECK:         tensor.expand_shape %{{.*}} : tensor<1x32x49xf32> into tensor<1x32x7x7xf32>
 func.func @along_filters(%x: tensor<1x32x9x9xf32>, %w: tensor<32x32x3x3xf32>, %init: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {

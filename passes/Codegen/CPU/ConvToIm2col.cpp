@@ -42,8 +42,13 @@ Value transposeFilter(IRRewriter &rewriter, Location loc, Value filter) {
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
   auto transposedType =
       RankedTensorType::get({cols, rows}, type.getElementType());
+  // The filter is usually a constant seen through a collapse_shape, which
+  // keeps the order of the data.
+  Value source = filter;
+  if (auto collapse = filter.getDefiningOp<tensor::CollapseShapeOp>())
+    source = collapse.getSrc();
   DenseElementsAttr constant;
-  if (matchPattern(filter, m_Constant(&constant)) &&
+  if (matchPattern(source, m_Constant(&constant)) &&
       type.getElementType().isF32()) {
     SmallVector<float> values(constant.getValues<float>());
     SmallVector<float> transposed(values.size());
@@ -198,6 +203,100 @@ LogicalResult unrollDepthwise(IRRewriter &rewriter,
   return success();
 }
 
+/// Rewrites a static f32 NCHW convolution as col[n, k, p] = im2col(input)
+/// and out[n, f, p] += filter[f, k] * col[n, k, p]. Unlike upstream's
+/// im2col, whose indexing maps use floordiv/mod, this one computes the
+/// input coordinates in its body from linalg.index, so it can be tiled: the
+/// contraction's kernel builds the columns of one tile at a time, in cache.
+/// Returns the contraction.
+FailureOr<linalg::GenericOp> rewriteWithIndexedIm2col(
+    IRRewriter &rewriter, linalg::Conv2DNchwFchwOp conv) {
+  Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
+  Value init = conv.getOutputs()[0];
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto outType = cast<RankedTensorType>(init.getType());
+  if (!inType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !outType.hasStaticShape() || !outType.getElementType().isF32() ||
+      !inType.getElementType().isF32() || !filterType.getElementType().isF32())
+    return failure();
+  int64_t batch = outType.getDimSize(0);
+  int64_t outW = outType.getDimSize(3);
+  int64_t pixels = outType.getDimSize(2) * outW;
+  int64_t kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
+  int64_t taps = filterType.getDimSize(1) * kh * kw;
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  rewriter.setInsertionPoint(conv);
+  Value columnsInit = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{batch, taps, pixels},
+      outType.getElementType());
+  auto im2col = linalg::GenericOp::create(
+      rewriter, loc, columnsInit.getType(), ValueRange{}, ValueRange{columnsInit},
+      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)},
+      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location loc, ValueRange) {
+        auto constant = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(b, loc, v);
+        };
+        auto div = [&](Value x, int64_t d) {
+          return arith::DivUIOp::create(b, loc, x, constant(d));
+        };
+        auto rem = [&](Value x, int64_t d) {
+          return arith::RemUIOp::create(b, loc, x, constant(d));
+        };
+        // coordinate = out * stride + tap * dilation
+        auto coordinate = [&](Value out, int64_t stride, Value tap,
+                              int64_t dilation) {
+          return arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, out, constant(stride)),
+              arith::MulIOp::create(b, loc, tap, constant(dilation)));
+        };
+        Value n = linalg::IndexOp::create(b, loc, 0);
+        Value k = linalg::IndexOp::create(b, loc, 1);
+        Value p = linalg::IndexOp::create(b, loc, 2);
+        Value c = div(k, kh * kw);
+        Value tap = rem(k, kh * kw);
+        Value h = coordinate(div(p, outW), strides[0], div(tap, kw),
+                             dilations[0]);
+        Value w = coordinate(rem(p, outW), strides[1], rem(tap, kw),
+                             dilations[1]);
+        Value v = tensor::ExtractOp::create(b, loc, input,
+                                            ValueRange{n, c, h, w});
+        linalg::YieldOp::create(b, loc, v);
+      });
+
+  Value filter2d = tensor::CollapseShapeOp::create(
+      rewriter, loc, filter, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value out3d = tensor::CollapseShapeOp::create(
+      rewriter, loc, init, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  AffineExpr n, f, p, k;
+  bindDims(ctx, n, f, p, k);
+  auto contraction = linalg::GenericOp::create(
+      rewriter, loc, out3d.getType(), ValueRange{filter2d, im2col.getResult(0)},
+      ValueRange{out3d},
+      SmallVector<AffineMap>{AffineMap::get(4, 0, {f, k}, ctx),
+                             AffineMap::get(4, 0, {n, k, p}, ctx),
+                             AffineMap::get(4, 0, {n, f, p}, ctx)},
+      SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                       utils::IteratorType::parallel,
+                                       utils::IteratorType::parallel,
+                                       utils::IteratorType::reduction},
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+        linalg::YieldOp::create(b, loc,
+                                arith::AddFOp::create(b, loc, args[2], product)
+                                    .getResult());
+      });
+  rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+      conv, outType, contraction.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  return contraction;
+}
+
 bool isF32(Operation *op) {
   return op->getNumResults() == 1 &&
          getElementTypeOrSelf(op->getResult(0).getType()).isF32();
@@ -219,6 +318,12 @@ struct KilnConvToIm2colPass
     for (linalg::DepthwiseConv2DNchwChwOp conv : depthwise)
       (void)unrollDepthwise(rewriter, conv);
     for (linalg::Conv2DNchwFchwOp conv : convs) {
+      FailureOr<linalg::GenericOp> indexed =
+          rewriteWithIndexedIm2col(rewriter, conv);
+      if (succeeded(indexed)) {
+        vectorizeAlongFilters(rewriter, *indexed, vectorWidth);
+        continue;
+      }
       if (cast<ShapedType>(conv.getInputs()[0].getType()).isDynamicDim(0)) {
         FailureOr<linalg::Conv2DNchwFchwOp> tiled = tileBatch(rewriter, conv);
         if (failed(tiled))

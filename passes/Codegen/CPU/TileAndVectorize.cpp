@@ -131,7 +131,7 @@ void vectorize(IRRewriter &rewriter, Operation *op) {
       linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op));
   FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
       rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
-      /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+      /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
       /*assumeDynamicDimsMatchVecSizes=*/false,
       /*createNamedContraction=*/contraction);
   if (failed(vectorized))
