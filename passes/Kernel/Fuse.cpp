@@ -104,14 +104,12 @@ struct Fuser {
   }
 
   /// Whether `consumer` may join the group of its producer `producer`;
-  /// reports why not when asked to explain.
-  bool mayJoin(Operation *consumer, Role role, Operation *producer,
-               bool report) {
+  /// reports why not when explaining.
+  bool mayJoin(Operation *consumer, Role role, Operation *producer) {
     Group &group = groups[groupOf[producer]];
     auto say = [&](const Twine &why) {
-      if (report)
-        remark(consumer, "not fused with " +
-                             producer->getName().getStringRef() + ": " + why);
+      remark(consumer, "not fused with " + producer->getName().getStringRef() +
+                           ": " + why);
       return false;
     };
     if (banned.contains({producer, consumer}))
@@ -150,7 +148,7 @@ struct Fuser {
       Operation *producer = producerIn(operand);
       if (!producer || isa<linalg::FillOp>(producer))
         continue;
-      if (!mayJoin(op, role, producer, /*report=*/true))
+      if (!mayJoin(op, role, producer))
         continue;
       unsigned candidate = groupOf[producer];
       if (!target || groups[candidate].anchor)
@@ -227,13 +225,22 @@ struct Fuser {
     return changed;
   }
 
-  void formGroups() {
-    do {
-      groups.clear();
-      groupOf.clear();
-      for (Operation &op : block)
-        place(&op);
-    } while (banInvalidEdges());
+  void placeAll() {
+    groups.clear();
+    groupOf.clear();
+    for (Operation &op : block)
+      place(&op);
+  }
+
+  /// Groups the block's ops until no group has a value escaping it, then
+  /// once more reporting the decisions (the banned edges are settled).
+  void formGroups(bool explainDecisions) {
+    explain = false;
+    do
+      placeAll();
+    while (banInvalidEdges());
+    explain = explainDecisions;
+    placeAll();
   }
 
   /// Moves each group (with the fills that only initialize it) into a
@@ -288,14 +295,7 @@ struct KilnFusePass : kiln::impl::KilnFuseBase<KilnFusePass> {
     OpBuilder builder(&getContext());
     for (Block *block : blocks) {
       Fuser fuser(*block);
-      // Remarks only on the final round, once the groups are settled.
-      fuser.explain = false;
-      fuser.formGroups();
-      fuser.explain = explain;
-      fuser.groups.clear();
-      fuser.groupOf.clear();
-      for (Operation &op : *block)
-        fuser.place(&op);
+      fuser.formGroups(explain);
       fuser.createDispatches(builder);
     }
   }

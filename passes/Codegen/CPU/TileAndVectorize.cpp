@@ -106,6 +106,9 @@ std::optional<SmallVector<int64_t>> defaultVectorTiles(linalg::LinalgOp op,
   return tiles;
 }
 
+/// Marks the op whose loops a dispatch's schedule tiles, through tiling.
+constexpr StringLiteral kRootMark = "kiln.schedule_root";
+
 /// Tiles `op` by `sizes` (0 = whole) into scf.for loops; returns the tile.
 Operation *tile(IRRewriter &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
   if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
@@ -208,60 +211,34 @@ struct KilnTileAndVectorizePass
     if (failed(root) || failed(kiln::verifySchedule(dispatch, schedule)))
       return;
     linalg::LinalgOp rootOp = root->op;
+    SmallVector<utils::IteratorType> iterators =
+        rootOp.getIteratorTypesArray();
     auto tail = cast<linalg::LinalgOp>(
         dispatch.getTerminator()->getOperand(0).getDefiningOp());
-    Operation *tiledRoot = rootOp;
+    // Tiling clones ops with their attributes: the mark finds the root's
+    // tile among the fused ops.
+    rootOp->setAttr(kRootMark, rewriter.getUnitAttr());
+    LogicalResult tiled =
+        tileAndFuseLevel1(rewriter, dispatch, rootOp, tail, schedule);
+    Operation *tiledRoot = nullptr;
+    dispatch.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kRootMark)) {
+        op->removeAttr(kRootMark);
+        tiledRoot = op;
+      }
+    });
+    if (failed(tiled) || !tiledRoot)
+      return;
 
-    // Level 1: tile the result, fuse the dispatch's other ops into it.
-    SmallVector<int64_t> level1 =
-        tailTiles(rootOp, tail, schedule.getTiles());
-    if (llvm::any_of(level1, [](int64_t s) { return s != 0; })) {
-      scf::SCFTilingOptions tiling;
-      tiling.setTileSizes(
-          getAsIndexOpFoldResult(rewriter.getContext(), level1));
-      tiling.setLoopType(schedule.getThreads()
-                             ? scf::SCFTilingOptions::LoopType::ForallOp
-                             : scf::SCFTilingOptions::LoopType::ForOp);
-      scf::SCFTileAndFuseOptions options;
-      options.setTilingOptions(tiling);
-      options.setFusionControlFn(
-          [&](tensor::ExtractSliceOp, OpResult producer, bool)
-              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-            // Tiling takes an operand's slice as the bounding box of the
-            // tile's indices, which floordiv/mod maps do not respect.
-            auto linalgProducer =
-                dyn_cast<linalg::LinalgOp>(producer.getOwner());
-            if (!dispatch->isProperAncestor(producer.getOwner()) ||
-                (linalgProducer && hasNonLinearIndexing(linalgProducer)))
-              return std::nullopt;
-            return scf::SCFTileAndFuseOptions::ControlFnResult{};
-          });
-      rewriter.setInsertionPoint(tail);
-      FailureOr<scf::SCFTileAndFuseResult> fused =
-          scf::tileConsumerAndFuseProducersUsingSCF(
-              rewriter, cast<TilingInterface>(tail.getOperation()), options);
-      if (failed(fused))
-        return;
-      for (OpResult result : tail->getResults())
-        rewriter.replaceAllUsesWith(result, fused->replacements[result]);
-      tiledRoot = nullptr;
-      for (Operation *op : fused->tiledAndFusedOps)
-        if (op->getName() == rootOp->getName() &&
-            (root->strategy != "contraction" ||
-             kiln::isMatmulLike(cast<linalg::LinalgOp>(op))))
-          tiledRoot = op;
-      if (rootOp->use_empty())
-        rewriter.eraseOp(rootOp);
-      if (!tiledRoot)
-        return;
+    if (root->strategy != "contraction") {
+      if (Operation *registerTile =
+              tile(rewriter, tiledRoot, schedule.getVector()))
+        vectorize(rewriter, registerTile);
+      return;
     }
-    if (root->strategy != "contraction")
-      return; // The default vector tiling handles the ops in the tile.
-
     // Level 2: block k, then the register tile, vectorized.
-    SmallVector<int64_t> kBlock(schedule.getTiles().size(), 0);
-    for (auto [i, iterator] :
-         llvm::enumerate(rootOp.getIteratorTypesArray()))
+    SmallVector<int64_t> kBlock(iterators.size(), 0);
+    for (auto [i, iterator] : llvm::enumerate(iterators))
       if (iterator == utils::IteratorType::reduction)
         kBlock[i] = schedule.getTiles()[i];
     Operation *blocked = tile(rewriter, tiledRoot, kBlock);
@@ -276,9 +253,57 @@ struct KilnTileAndVectorizePass
           succeeded(kiln::vectorizePackedMatmul(rewriter, *packed)))
         return;
     }
-    Operation *registerTile = tile(rewriter, blocked, schedule.getVector());
-    if (registerTile)
+    if (Operation *registerTile = tile(rewriter, blocked, schedule.getVector()))
       vectorize(rewriter, registerTile);
+  }
+
+  /// Tiles `tail` by the schedule's level-1 tiles of `root`'s parallel loops
+  /// (an scf.forall with threads, else scf.for) and fuses the dispatch's
+  /// other ops into the tile.
+  static LogicalResult tileAndFuseLevel1(IRRewriter &rewriter,
+                                         DispatchOp dispatch,
+                                         linalg::LinalgOp root,
+                                         linalg::LinalgOp tail,
+                                         ScheduleAttr schedule) {
+    SmallVector<int64_t> level1 = tailTiles(root, tail, schedule.getTiles());
+    if (llvm::all_of(level1, [](int64_t s) { return s == 0; }))
+      return success();
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), level1));
+    tiling.setLoopType(schedule.getThreads()
+                           ? scf::SCFTilingOptions::LoopType::ForallOp
+                           : scf::SCFTilingOptions::LoopType::ForOp);
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          // Tiling takes an operand's slice as the bounding box of the
+          // tile's indices, which floordiv/mod maps do not respect.
+          auto linalgProducer = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+          if (!dispatch->isProperAncestor(producer.getOwner()) ||
+              (linalgProducer && hasNonLinearIndexing(linalgProducer)))
+            return std::nullopt;
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        });
+    rewriter.setInsertionPoint(tail);
+    FailureOr<scf::SCFTileAndFuseResult> fused =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(tail.getOperation()), options);
+    if (failed(fused))
+      return failure();
+    for (OpResult result : tail->getResults())
+      rewriter.replaceAllUsesWith(result, fused->replacements[result]);
+    // The untiled ops are dead now, unless another op of the dispatch still
+    // reads them whole (consumers first, so their producers die too).
+    SmallVector<Operation *> untiled;
+    for (Operation &op : dispatch.getBody().front().without_terminator())
+      if (isa<linalg::LinalgOp>(op))
+        untiled.push_back(&op);
+    for (Operation *op : llvm::reverse(untiled))
+      if (op->use_empty())
+        rewriter.eraseOp(op);
+    return success();
   }
 
   static void inlineDispatch(IRRewriter &rewriter, DispatchOp dispatch) {
