@@ -86,10 +86,11 @@ def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
   let summary = "Rewrites 2-D NCHW convolutions into forms that vectorize";
   let description = [{
     Uses upstream linalg's im2col rewrite so that convolutions run through
-    the contraction schedules. A depthwise convolution (up to 7x7) becomes
-    one elementwise op summing a strided window of the input per kernel
-    tap, which vectorizes along the output rows and fuses with its
-    epilogue. A convolution with a dynamic batch is first
+    the contraction schedules; its im2col computes input coordinates from
+    linalg.index, so kernels tile it and build the columns tile by tile. A
+    depthwise convolution or a max/sum pooling (up to 7x7) becomes one
+    elementwise op over a strided view of the input per window tap, which
+    vectorizes along the output rows and fuses with its neighbours. A convolution with a dynamic batch is first
     tiled by one image, which gives the im2col static shapes. When the
     output has too few pixels for a full vector per row of the register
     tile but the filters are a multiple of the vector width, the contraction

@@ -55,3 +55,17 @@ func.func @along_filters(%x: tensor<1x32x9x9xf32>, %w: tensor<32x32x3x3xf32>, %i
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x32x9x9xf32>, tensor<32x32x3x3xf32>) outs(%init : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
   return %0 : tensor<1x32x7x7xf32>
 }
+
+// -----
+
+// A 3x3 stride-2 max pooling becomes one elementwise max over nine strided
+// views of the input.
+// CHECK-LABEL: func @max_pool(
+// CHECK-COUNT-9: tensor.extract_slice %{{.*}} [1, 1, 2, 2] : tensor<1x4x9x9xf32> to tensor<1x4x4x4xf32>
+// CHECK-NOT:     linalg.pooling_nchw_max
+// CHECK:         arith.maximumf %{{.*}} : vector<1x1x1x4xf32>
+func.func @max_pool(%x: tensor<1x4x9x9xf32>, %init: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %window = tensor.empty() : tensor<3x3xf32>
+  %0 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %window : tensor<1x4x9x9xf32>, tensor<3x3xf32>) outs(%init : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}

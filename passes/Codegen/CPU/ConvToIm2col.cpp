@@ -1,4 +1,5 @@
 //===- ConvToIm2col.cpp - kiln-conv-to-im2col -----------------------------===//
+#include "passes/Codegen/CPU/UnrollWindows.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -127,82 +128,6 @@ void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
                      swapLastDims(rewriter, loc, swapped.getResult(0)));
 }
 
-/// Kernel taps up to which a depthwise convolution is unrolled.
-constexpr int64_t kMaxDepthwiseTaps = 49;
-
-/// A depthwise NCHW convolution as one elementwise op over the output:
-/// out[n, c, y, x] += sum over taps t of in_t[n, c, y, x] * w_t[c], where
-/// in_t is the (strided) window of the input that tap t reads and w_t the
-/// tap's filter column. It vectorizes along x, and its epilogue (batch-norm,
-/// activation) fuses into it as into any elementwise op.
-LogicalResult unrollDepthwise(IRRewriter &rewriter,
-                              linalg::DepthwiseConv2DNchwChwOp conv) {
-  Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
-  Value init = conv.getOutputs()[0];
-  auto inType = cast<RankedTensorType>(input.getType());
-  auto filterType = cast<RankedTensorType>(filter.getType());
-  auto outType = cast<RankedTensorType>(init.getType());
-  if (!inType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !outType.hasStaticShape() || !outType.getElementType().isF32())
-    return failure();
-  int64_t channels = filterType.getDimSize(0);
-  int64_t kh = filterType.getDimSize(1), kw = filterType.getDimSize(2);
-  if (kh * kw > kMaxDepthwiseTaps)
-    return failure();
-  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
-  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
-
-  Location loc = conv.getLoc();
-  rewriter.setInsertionPoint(conv);
-  SmallVector<Value> operands;
-  for (int64_t i = 0; i < kh; ++i)
-    for (int64_t j = 0; j < kw; ++j) {
-      operands.push_back(tensor::ExtractSliceOp::create(
-          rewriter, loc, outType, input,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(i * dilations[0]),
-                                 rewriter.getIndexAttr(j * dilations[1])},
-          getAsIndexOpFoldResult(rewriter.getContext(), outType.getShape()),
-          getAsIndexOpFoldResult(rewriter.getContext(),
-                                 ArrayRef<int64_t>{1, 1, strides[0],
-                                                   strides[1]})));
-      auto column = RankedTensorType::get({channels},
-                                          filterType.getElementType());
-      operands.push_back(tensor::ExtractSliceOp::create(
-          rewriter, loc, column, filter,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(i),
-                                 rewriter.getIndexAttr(j)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(channels),
-                                 rewriter.getIndexAttr(1),
-                                 rewriter.getIndexAttr(1)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                 rewriter.getIndexAttr(1),
-                                 rewriter.getIndexAttr(1)}));
-    }
-  MLIRContext *ctx = rewriter.getContext();
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
-  AffineMap perChannel = AffineMap::get(4, 0, {getAffineDimExpr(1, ctx)}, ctx);
-  SmallVector<AffineMap> maps;
-  for (size_t t = 0; t < operands.size(); t += 2)
-    maps.append({identity, perChannel});
-  maps.push_back(identity);
-  auto unrolled = linalg::GenericOp::create(
-      rewriter, loc, outType, operands, ValueRange{init}, maps,
-      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-      [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value sum = args.back();
-        for (size_t t = 0; t + 1 < args.size(); t += 2)
-          sum = arith::AddFOp::create(
-              builder, loc, sum,
-              arith::MulFOp::create(builder, loc, args[t], args[t + 1]));
-        linalg::YieldOp::create(builder, loc, sum);
-      });
-  rewriter.replaceOp(conv, unrolled->getResults());
-  return success();
-}
-
 /// Rewrites a static f32 NCHW convolution as col[n, k, p] = im2col(input)
 /// and out[n, f, p] += filter[f, k] * col[n, k, p]. Unlike upstream's
 /// im2col, whose indexing maps use floordiv/mod, this one computes the
@@ -316,7 +241,14 @@ struct KilnConvToIm2colPass
       depthwise.push_back(conv);
     });
     for (linalg::DepthwiseConv2DNchwChwOp conv : depthwise)
-      (void)unrollDepthwise(rewriter, conv);
+      (void)kiln::unrollDepthwise(rewriter, conv);
+    SmallVector<linalg::LinalgOp> pools;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))
+        pools.push_back(op);
+    });
+    for (linalg::LinalgOp pool : pools)
+      (void)kiln::unrollPooling(rewriter, pool);
     for (linalg::Conv2DNchwFchwOp conv : convs) {
       FailureOr<linalg::GenericOp> indexed =
           rewriteWithIndexedIm2col(rewriter, conv);
