@@ -54,6 +54,14 @@ bool hasNonLinearIndexing(linalg::LinalgOp op) {
   return nonLinear;
 }
 
+/// LLVM keeps a vector of i1 in memory as packed bits, but an i1 tensor has
+/// a byte per element: ops that read or write one stay scalar.
+bool readsOrWritesBooleans(Operation *op) {
+  return llvm::any_of(op->getOperandTypes(), [](Type type) {
+    return getElementTypeOrSelf(type).isInteger(1);
+  });
+}
+
 /// Elements a reduction tile may hold before the reduction is tiled too.
 constexpr int64_t kMaxReductionTile = 256;
 
@@ -66,11 +74,8 @@ std::optional<SmallVector<int64_t>> defaultVectorTiles(linalg::LinalgOp op,
   int64_t loops = ranges.size();
   if (loops == 0 || hasNonLinearIndexing(op) || llvm::is_contained(ranges, 0))
     return std::nullopt;
-  // LLVM keeps a vector of i1 in memory as packed bits, but an i1 tensor has
-  // a byte per element: ops that read or write one stay scalar.
-  for (OpOperand &operand : op->getOpOperands())
-    if (getElementTypeOrSelf(operand.get().getType()).isInteger(1))
-      return std::nullopt;
+  if (readsOrWritesBooleans(op))
+    return std::nullopt;
   SmallVector<int64_t> tiles(loops, 1);
 
   if (linalg::isaContractionOpInterface(op)) {
@@ -127,7 +132,8 @@ Operation *tile(IRRewriter &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
 /// Vectorizes `op` if the vectorizer accepts it; a contraction becomes a
 /// vector.contract, which lowers to outer products (broadcast + FMA).
 void vectorize(IRRewriter &rewriter, Operation *op) {
-  if (failed(linalg::vectorizeOpPrecondition(op)))
+  if (readsOrWritesBooleans(op) ||
+      failed(linalg::vectorizeOpPrecondition(op)))
     return;
   rewriter.setInsertionPoint(op);
   bool contraction =
