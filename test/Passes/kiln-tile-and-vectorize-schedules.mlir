@@ -91,3 +91,25 @@ func.func @row_kernel(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
   }
   return %0 : tensor<8x64xf32>
 }
+
+// -----
+
+// Booleans stay scalar under any schedule: LLVM packs a vector of i1 into
+// bits, an i1 tensor has a byte per element.
+// CHECK-LABEL: func @booleans(
+// CHECK:         scf.forall
+// CHECK-NOT:     vector.
+// CHECK:         arith.xori %{{.*}} : i1
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @booleans(%a: tensor<4x32xi1>, %b: tensor<4x32xi1>) -> tensor<4x32xi1> {
+  %e = tensor.empty() : tensor<4x32xi1>
+  %0 = kiln_kernel.dispatch "elementwise" schedule <elementwise, tiles = [1, 0], vector = [1, 16], threads> -> tensor<4x32xi1> {
+    %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %b : tensor<4x32xi1>, tensor<4x32xi1>) outs(%e : tensor<4x32xi1>) {
+    ^bb0(%x: i1, %y: i1, %o: i1):
+      %s = arith.xori %x, %y : i1
+      linalg.yield %s : i1
+    } -> tensor<4x32xi1>
+    kiln_kernel.yield %r : tensor<4x32xi1>
+  }
+  return %0 : tensor<4x32xi1>
+}
