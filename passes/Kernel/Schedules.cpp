@@ -93,13 +93,16 @@ ScheduleAttr contractionSchedule(linalg::LinalgOp root,
                            pack, threads);
 }
 
-/// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`.
+/// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`,
+/// and `extent` itself.
 SmallVector<int64_t> dividingMultiples(int64_t base, int64_t extent,
                                        int64_t limit) {
   SmallVector<int64_t> sizes;
   for (int64_t s = base; s <= std::min(extent, limit); s *= 2)
     if (extent % s == 0)
       sizes.push_back(s);
+  if (extent % base == 0 && !llvm::is_contained(sizes, extent))
+    sizes.push_back(extent);
   return sizes;
 }
 
@@ -125,7 +128,7 @@ SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
                                                int64_t width) {
   ContractionLoops loops = getContractionLoops(root);
   SmallVector<int64_t> kcs = {0};
-  for (int64_t kc : {128, 256, 512})
+  for (int64_t kc : {32, 64, 128, 256, 512})
     if (kc < loops.kSize && loops.kSize % kc == 0)
       kcs.push_back(kc);
   SmallVector<ScheduleAttr> schedules;

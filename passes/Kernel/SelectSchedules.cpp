@@ -49,13 +49,19 @@ struct KilnSelectSchedulesPass
     WalkResult result = getOperation()->walk([&](DispatchOp dispatch) {
       SmallVector<ScheduleAttr> candidates =
           kiln::enumerateSchedules(dispatch, vectorWidth);
+      ScheduleAttr schedule = kiln::chooseSchedule(dispatch, vectorWidth);
       if (listCandidates) {
         InFlightDiagnostic remark = dispatch.emitRemark()
-                                    << candidates.size() << " candidate schedules";
+                                    << candidates.size()
+                                    << " candidate schedules; the heuristic picks ";
+        const auto *picked = llvm::find(candidates, schedule);
+        if (picked == candidates.end())
+          remark << "one outside them";
+        else
+          remark << picked - candidates.begin();
         for (auto [i, candidate] : llvm::enumerate(candidates))
           remark << "\n  " << i << ": " << candidate;
       }
-      ScheduleAttr schedule = kiln::chooseSchedule(dispatch, vectorWidth);
       if (forcedIndex) {
         if (*forcedIndex >= candidates.size()) {
           dispatch.emitError("kiln-select-schedules: force=")
