@@ -23,26 +23,31 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
   addPipeline(pm, "kiln-annotate-entry-points,canonicalize,kiln-decompose,"
                   "canonicalize,cse,convert-kiln-to-linalg,canonicalize");
   if (options.optLevel > 0)
-    addPipeline(pm, llvm::formatv("linalg-fold-unit-extent-dims,canonicalize,kiln-fuse-elementwise,canonicalize,cse,"
-                                  "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
-                                  "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
-                                  (int64_t)options.vectorWidth)
-                        .str());
+    addPipeline(
+        pm,
+        llvm::formatv(
+            "linalg-fold-unit-extent-dims,canonicalize,kiln-fuse-elementwise,"
+            "canonicalize,cse,"
+            "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
+            "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
+            (int64_t)options.vectorWidth)
+            .str());
 }
 
 void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                      const CPUPipelineOptions &options) {
   if (options.optLevel > 0)
-    addPipeline(pm, llvm::formatv(
-                        "func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
-                        "canonicalize,cse,loop-invariant-subset-hoisting,canonicalize,cse",
-                        (int64_t)options.vectorWidth)
-                        .str());
+    addPipeline(
+        pm,
+        llvm::formatv(
+            "func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
+            "canonicalize,cse,loop-invariant-subset-hoisting,canonicalize,cse",
+            (int64_t)options.vectorWidth)
+            .str());
   addPipeline(
-      pm,
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},canonicalize,"
-      "buffer-deallocation-pipeline,convert-bufferization-to-memref");
+      pm, "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map},canonicalize,"
+          "buffer-deallocation-pipeline,convert-bufferization-to-memref");
   if (options.optLevel > 0)
     addPipeline(pm, llvm::formatv("func.func(kiln-vectorize-copies{{"
                                   "vector-width={0}})",

@@ -28,7 +28,8 @@ void KilnKernelDialect::initialize() {
 }
 
 //===----------------------------------------------------------------------===//
-// #kiln_kernel.schedule<strategy, tiles = [..], vector = [..][, pack][, threads]>
+// #kiln_kernel.schedule<strategy, tiles = [..], vector = [..][, pack][,
+// threads]>
 //===----------------------------------------------------------------------===//
 
 static ParseResult parseSizes(AsmParser &parser, StringRef keyword,
@@ -36,9 +37,9 @@ static ParseResult parseSizes(AsmParser &parser, StringRef keyword,
   if (parser.parseComma() || parser.parseKeyword(keyword) ||
       parser.parseEqual())
     return failure();
-  return parser.parseCommaSeparatedList(
-      AsmParser::Delimiter::Square,
-      [&] { return parser.parseInteger(sizes.emplace_back()); });
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+    return parser.parseInteger(sizes.emplace_back());
+  });
 }
 
 Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
@@ -76,19 +77,18 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-LogicalResult
-ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                     StringRef strategy, ArrayRef<int64_t> tiles,
-                     ArrayRef<int64_t> vector, bool pack, bool threads) {
-  if (!llvm::is_contained({"contraction", "reduction", "elementwise",
-                           "generic"},
-                          strategy))
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef strategy, ArrayRef<int64_t> tiles,
+                                   ArrayRef<int64_t> vector, bool pack,
+                                   bool threads) {
+  if (!llvm::is_contained(
+          {"contraction", "reduction", "elementwise", "generic"}, strategy))
     return emitError() << "unknown schedule strategy '" << strategy
                        << "' (expected contraction, reduction, elementwise "
                           "or generic)";
   if (tiles.size() != vector.size())
-    return emitError() << "schedule has " << tiles.size()
-                       << " tile sizes but " << vector.size()
+    return emitError() << "schedule has " << tiles.size() << " tile sizes but "
+                       << vector.size()
                        << " vector sizes; both give one size per loop";
   for (auto [tile, vec] : llvm::zip(tiles, vector)) {
     if (tile < 0 || vec < 0)

@@ -86,8 +86,10 @@ void kiln::linkSharedLibrary(const std::string &objectPath,
   // libmlir_c_runner_utils provides memrefCopy for strided buffer copies;
   // libomp runs the scf.forall loops of kernels on threads.
   llvm::SmallVector<llvm::StringRef> args = {
-      clang,  "-shared", "-fuse-ld=lld",          "-o", outputPath, objectPath,
-      libDir, rpath,     "-lmlir_c_runner_utils", "-lomp", "-lm"};
+      clang,   "-shared",  "-fuse-ld=lld",
+      "-o",    outputPath, objectPath,
+      libDir,  rpath,      "-lmlir_c_runner_utils",
+      "-lomp", "-lm"};
   std::string error;
   int rc =
       llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &error);

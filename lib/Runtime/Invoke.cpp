@@ -9,9 +9,9 @@
 #include "kiln/Runtime.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <malloc.h>
 #include <mutex>
-#include <cstring>
 #include <set>
 
 using namespace kiln;

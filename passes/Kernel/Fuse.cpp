@@ -41,13 +41,12 @@ bool isPureCopy(linalg::LinalgOp op) {
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic)
     return false;
-  return llvm::all_of(generic.getBody()->without_terminator(),
-                      [](Operation &inner) {
-                        return isa<linalg::IndexOp, tensor::ExtractOp>(inner) ||
-                               llvm::all_of(inner.getResultTypes(), [](Type t) {
-                                 return t.isIntOrIndex();
-                               });
-                      });
+  return llvm::all_of(
+      generic.getBody()->without_terminator(), [](Operation &inner) {
+        return isa<linalg::IndexOp, tensor::ExtractOp>(inner) ||
+               llvm::all_of(inner.getResultTypes(),
+                            [](Type t) { return t.isIntOrIndex(); });
+      });
 }
 
 Role classify(Operation *op) {
@@ -95,7 +94,7 @@ struct Fuser {
   Operation *producerIn(Value v) {
     Operation *def = v.getDefiningOp();
     return def && def->getBlock() == &block && groupOf.count(def) ? def
-                                                                   : nullptr;
+                                                                  : nullptr;
   }
 
   void remark(Operation *op, const Twine &why) {
@@ -199,8 +198,7 @@ struct Fuser {
       for (Operation *op : group.ops) {
         bool escapes =
             op != tail && llvm::any_of(op->getUsers(), [&](Operation *user) {
-              return !groupOf.count(user) ||
-                     groupOf[user] != groupOf[op];
+              return !groupOf.count(user) || groupOf[user] != groupOf[op];
             });
         // A reshape cannot end a kernel: its result is a view.
         bool reshapeTail = op == tail && classify(op) == Role::Reshape;
@@ -211,9 +209,8 @@ struct Fuser {
         bool cut = false;
         if (!reshapeTail)
           for (Operation *member : group.ops)
-            if (llvm::any_of(member->getOperands(), [&](Value v) {
-                  return v.getDefiningOp() == op;
-                }))
+            if (llvm::any_of(member->getOperands(),
+                             [&](Value v) { return v.getDefiningOp() == op; }))
               cut |= banned.insert({op, member}).second;
         if (!cut)
           for (Value operand : op->getOperands())
@@ -263,7 +260,7 @@ struct Fuser {
       });
       Operation *tail = ordered.back();
       builder.setInsertionPoint(tail);
-      StringRef kind = group.anchor      ? anchorKind(group.anchor)
+      StringRef kind = group.anchor         ? anchorKind(group.anchor)
                        : group.hasReduction ? StringRef("reduction")
                                             : StringRef("elementwise");
       auto dispatch = kiln_kernel::DispatchOp::create(
@@ -273,8 +270,7 @@ struct Fuser {
       for (Operation *op : ordered)
         op->moveBefore(body, body->end());
       builder.setInsertionPointToEnd(body);
-      kiln_kernel::YieldOp::create(builder, tail->getLoc(),
-                                   tail->getResults());
+      kiln_kernel::YieldOp::create(builder, tail->getLoc(), tail->getResults());
       tail->getResults().replaceUsesWithIf(
           dispatch.getResults(), [&](OpOperand &use) {
             return !dispatch->isAncestor(use.getOwner());

@@ -81,8 +81,8 @@ ContractionLoops getContractionLoops(linalg::LinalgOp root) {
 /// A contraction schedule: every loop but m, n and k tiled by 1.
 ScheduleAttr contractionSchedule(linalg::LinalgOp root,
                                  const ContractionLoops &loops, int64_t mr,
-                                 int64_t nr, int64_t mc, int64_t nc,
-                                 int64_t kc, bool pack, bool threads) {
+                                 int64_t nr, int64_t mc, int64_t nc, int64_t kc,
+                                 bool pack, bool threads) {
   SmallVector<int64_t> tiles(root.getNumLoops(), 1), vector(tiles.size(), 1);
   tiles[loops.m] = mc;
   tiles[loops.n] = nc;
@@ -232,8 +232,8 @@ SmallVector<int64_t> outerTiles(linalg::LinalgOp op, unsigned depth) {
       innermost = i;
   unsigned tiled = 0;
   for (auto [i, iterator] : llvm::enumerate(iterators))
-    if (iterator == utils::IteratorType::parallel &&
-        (int64_t)i != innermost && tiled < depth) {
+    if (iterator == utils::IteratorType::parallel && (int64_t)i != innermost &&
+        tiled < depth) {
       tiles[i] = 1;
       ++tiled;
     }
@@ -262,8 +262,7 @@ SmallVector<ScheduleAttr> kiln::enumerateSchedules(DispatchOp dispatch,
       if (depth > 0 || !threads)
         schedules.push_back(ScheduleAttr::get(context, root->strategy,
                                               outerTiles(root->op, depth),
-                                              vector, /*pack=*/false,
-                                              threads));
+                                              vector, /*pack=*/false, threads));
   return schedules;
 }
 
@@ -280,8 +279,7 @@ ScheduleAttr kiln::chooseSchedule(DispatchOp dispatch, int64_t vectorWidth) {
                            /*pack=*/false, /*threads=*/depth > 0);
 }
 
-LogicalResult kiln::verifySchedule(DispatchOp dispatch,
-                                   ScheduleAttr schedule) {
+LogicalResult kiln::verifySchedule(DispatchOp dispatch, ScheduleAttr schedule) {
   FailureOr<ScheduleRoot> root = getScheduleRoot(dispatch);
   if (failed(root))
     return dispatch.emitOpError("has no linalg op to schedule");

@@ -51,9 +51,10 @@ struct KilnSelectSchedulesPass
           kiln::enumerateSchedules(dispatch, vectorWidth);
       ScheduleAttr schedule = kiln::chooseSchedule(dispatch, vectorWidth);
       if (listCandidates) {
-        InFlightDiagnostic remark = dispatch.emitRemark()
-                                    << candidates.size()
-                                    << " candidate schedules; the heuristic picks ";
+        InFlightDiagnostic remark =
+            dispatch.emitRemark()
+            << candidates.size()
+            << " candidate schedules; the heuristic picks ";
         const auto *picked = llvm::find(candidates, schedule);
         if (picked == candidates.end())
           remark << "one outside them";
@@ -65,8 +66,8 @@ struct KilnSelectSchedulesPass
       if (forcedIndex) {
         if (*forcedIndex >= candidates.size()) {
           dispatch.emitError("kiln-select-schedules: force=")
-              << *forcedIndex << " but this dispatch has "
-              << candidates.size() << " candidate schedules";
+              << *forcedIndex << " but this dispatch has " << candidates.size()
+              << " candidate schedules";
           return WalkResult::interrupt();
         }
         schedule = candidates[*forcedIndex];

@@ -19,7 +19,8 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
-  registry.insert<mlir::kiln::KilnDialect, mlir::kiln_kernel::KilnKernelDialect>();
+  registry
+      .insert<mlir::kiln::KilnDialect, mlir::kiln_kernel::KilnKernelDialect>();
   mlir::kiln::registerAllKilnPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Kiln optimizer driver\n", registry));

@@ -32,9 +32,10 @@ struct Arguments {
 };
 
 void usage() {
-  std::cerr << "usage: kiln-run model.so --input NAME=FILE.npy ... "
-               "[--output-dir DIR] [--entry NAME] [--benchmark=N] [--threads=N] "
-               "[--info]\n";
+  std::cerr
+      << "usage: kiln-run model.so --input NAME=FILE.npy ... "
+         "[--output-dir DIR] [--entry NAME] [--benchmark=N] [--threads=N] "
+         "[--info]\n";
 }
 
 bool parseArguments(int argc, char **argv, Arguments &args) {

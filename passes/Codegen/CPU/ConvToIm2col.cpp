@@ -4,8 +4,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::kiln {
@@ -134,8 +134,8 @@ void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
 /// input coordinates in its body from linalg.index, so it can be tiled: the
 /// contraction's kernel builds the columns of one tile at a time, in cache.
 /// Returns the contraction.
-FailureOr<linalg::GenericOp> rewriteWithIndexedIm2col(
-    IRRewriter &rewriter, linalg::Conv2DNchwFchwOp conv) {
+FailureOr<linalg::GenericOp>
+rewriteWithIndexedIm2col(IRRewriter &rewriter, linalg::Conv2DNchwFchwOp conv) {
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
   Value init = conv.getOutputs()[0];
   auto inType = cast<RankedTensorType>(input.getType());
@@ -160,7 +160,8 @@ FailureOr<linalg::GenericOp> rewriteWithIndexedIm2col(
       rewriter, loc, ArrayRef<int64_t>{batch, taps, pixels},
       outType.getElementType());
   auto im2col = linalg::GenericOp::create(
-      rewriter, loc, columnsInit.getType(), ValueRange{}, ValueRange{columnsInit},
+      rewriter, loc, columnsInit.getType(), ValueRange{},
+      ValueRange{columnsInit},
       SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)},
       SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
       [&](OpBuilder &b, Location loc, ValueRange) {
@@ -185,12 +186,12 @@ FailureOr<linalg::GenericOp> rewriteWithIndexedIm2col(
         Value p = linalg::IndexOp::create(b, loc, 2);
         Value c = div(k, kh * kw);
         Value tap = rem(k, kh * kw);
-        Value h = coordinate(div(p, outW), strides[0], div(tap, kw),
-                             dilations[0]);
-        Value w = coordinate(rem(p, outW), strides[1], rem(tap, kw),
-                             dilations[1]);
-        Value v = tensor::ExtractOp::create(b, loc, input,
-                                            ValueRange{n, c, h, w});
+        Value h =
+            coordinate(div(p, outW), strides[0], div(tap, kw), dilations[0]);
+        Value w =
+            coordinate(rem(p, outW), strides[1], rem(tap, kw), dilations[1]);
+        Value v =
+            tensor::ExtractOp::create(b, loc, input, ValueRange{n, c, h, w});
         linalg::YieldOp::create(b, loc, v);
       });
 
@@ -206,15 +207,14 @@ FailureOr<linalg::GenericOp> rewriteWithIndexedIm2col(
       SmallVector<AffineMap>{AffineMap::get(4, 0, {f, k}, ctx),
                              AffineMap::get(4, 0, {n, k, p}, ctx),
                              AffineMap::get(4, 0, {n, f, p}, ctx)},
-      SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
-                                       utils::IteratorType::parallel,
-                                       utils::IteratorType::parallel,
-                                       utils::IteratorType::reduction},
+      SmallVector<utils::IteratorType>{
+          utils::IteratorType::parallel, utils::IteratorType::parallel,
+          utils::IteratorType::parallel, utils::IteratorType::reduction},
       [](OpBuilder &b, Location loc, ValueRange args) {
         Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-        linalg::YieldOp::create(b, loc,
-                                arith::AddFOp::create(b, loc, args[2], product)
-                                    .getResult());
+        linalg::YieldOp::create(
+            b, loc,
+            arith::AddFOp::create(b, loc, args[2], product).getResult());
       });
   rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
       conv, outType, contraction.getResult(0),

@@ -27,8 +27,8 @@ static Value splitDim(RewriterBase &rewriter, Location loc, Value value,
     groups.push_back(group);
   }
   return tensor::ExpandShapeOp::create(
-      rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
-      value, groups);
+      rewriter, loc, RankedTensorType::get(shape, type.getElementType()), value,
+      groups);
 }
 
 /// A copy of `value` (rank 3) with its dimensions permuted.
@@ -66,20 +66,19 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   rewriter.setInsertionPoint(matmul);
   // A[M, K] -> [M/mr, mr, K] -> [M/mr, K, mr]; B[K, N] -> [K, N/nr, nr] ->
   // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
-  Value aPanels = permuted(rewriter, loc, splitDim(rewriter, loc, a, 0, mr),
-                           {0, 2, 1});
-  Value bPanels = permuted(rewriter, loc, splitDim(rewriter, loc, b, 1, nr),
-                           {1, 0, 2});
+  Value aPanels =
+      permuted(rewriter, loc, splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
+  Value bPanels =
+      permuted(rewriter, loc, splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
   Value cTiles =
       splitDim(rewriter, loc, splitDim(rewriter, loc, c, 0, mr), 2, nr);
 
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr im, jn, mi, ni, k;
   bindDims(ctx, im, jn, mi, ni, k);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(5, 0, {im, k, mi}, ctx),
-      AffineMap::get(5, 0, {jn, k, ni}, ctx),
-      AffineMap::get(5, 0, {im, mi, jn, ni}, ctx)};
+  SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {im, k, mi}, ctx),
+                                 AffineMap::get(5, 0, {jn, k, ni}, ctx),
+                                 AffineMap::get(5, 0, {im, mi, jn, ni}, ctx)};
   SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   auto contraction = linalg::GenericOp::create(
@@ -105,8 +104,8 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
 LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
                                           linalg::GenericOp packed) {
   scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(),
-                                              ArrayRef<int64_t>{1, 1, 0, 0, 1}));
+  options.setTileSizes(getAsIndexOpFoldResult(
+      rewriter.getContext(), ArrayRef<int64_t>{1, 1, 0, 0, 1}));
   options.setInterchange({1, 0, 2, 3, 4});
   rewriter.setInsertionPoint(packed);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
@@ -130,9 +129,9 @@ LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
   rewriter.replaceOp(tile, dropped->replacements);
   Operation *kernel = dropped->resultOp;
   rewriter.setInsertionPoint(kernel);
-  FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
-      rewriter, kernel, {}, {}, false, false, false,
-      /*createNamedContraction=*/true);
+  FailureOr<linalg::VectorizationResult> vectorized =
+      linalg::vectorize(rewriter, kernel, {}, {}, false, false, false,
+                        /*createNamedContraction=*/true);
   if (failed(vectorized))
     return failure();
   rewriter.replaceOp(kernel, vectorized->replacements);

@@ -132,8 +132,7 @@ Operation *tile(IRRewriter &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
 /// Vectorizes `op` if the vectorizer accepts it; a contraction becomes a
 /// vector.contract, which lowers to outer products (broadcast + FMA).
 void vectorize(IRRewriter &rewriter, Operation *op) {
-  if (readsOrWritesBooleans(op) ||
-      failed(linalg::vectorizeOpPrecondition(op)))
+  if (readsOrWritesBooleans(op) || failed(linalg::vectorizeOpPrecondition(op)))
     return;
   rewriter.setInsertionPoint(op);
   bool contraction =
@@ -217,8 +216,7 @@ struct KilnTileAndVectorizePass
     if (failed(root) || failed(kiln::verifySchedule(dispatch, schedule)))
       return;
     linalg::LinalgOp rootOp = root->op;
-    SmallVector<utils::IteratorType> iterators =
-        rootOp.getIteratorTypesArray();
+    SmallVector<utils::IteratorType> iterators = rootOp.getIteratorTypesArray();
     auto tail = cast<linalg::LinalgOp>(
         dispatch.getTerminator()->getOperand(0).getDefiningOp());
     // Tiling clones ops with their attributes: the mark finds the root's
@@ -252,9 +250,9 @@ struct KilnTileAndVectorizePass
       return;
     if (schedule.getPack()) {
       // A linalg.matmul's loops are (m, n, k).
-      FailureOr<linalg::GenericOp> packed = kiln::packMatmul(
-          rewriter, cast<linalg::MatmulOp>(blocked), schedule.getVector()[0],
-          schedule.getVector()[1]);
+      FailureOr<linalg::GenericOp> packed =
+          kiln::packMatmul(rewriter, cast<linalg::MatmulOp>(blocked),
+                           schedule.getVector()[0], schedule.getVector()[1]);
       if (succeeded(packed) &&
           succeeded(kiln::vectorizePackedMatmul(rewriter, *packed)))
         return;

@@ -23,8 +23,11 @@ struct Window {
 FailureOr<Window> getWindow(linalg::LinalgOp op, int64_t kh, int64_t kw,
                             DenseIntElementsAttr strides,
                             DenseIntElementsAttr dilations) {
-  Window window{op.getDpsInputs()[0], op.getDpsInits()[0],
-                cast<RankedTensorType>(op.getDpsInits()[0].getType()), kh, kw,
+  Window window{op.getDpsInputs()[0],
+                op.getDpsInits()[0],
+                cast<RankedTensorType>(op.getDpsInits()[0].getType()),
+                kh,
+                kw,
                 llvm::to_vector(strides.getValues<int64_t>()),
                 llvm::to_vector(dilations.getValues<int64_t>())};
   if (!cast<RankedTensorType>(window.input.getType()).hasStaticShape() ||
@@ -35,8 +38,8 @@ FailureOr<Window> getWindow(linalg::LinalgOp op, int64_t kh, int64_t kw,
 }
 
 /// The view of the input that tap (i, j) reads for the whole output.
-Value tapView(RewriterBase &rewriter, Location loc, const Window &w,
-              int64_t i, int64_t j) {
+Value tapView(RewriterBase &rewriter, Location loc, const Window &w, int64_t i,
+              int64_t j) {
   MLIRContext *ctx = rewriter.getContext();
   return tensor::ExtractSliceOp::create(
       rewriter, loc, w.outType, w.input,
@@ -50,11 +53,12 @@ Value tapView(RewriterBase &rewriter, Location loc, const Window &w,
 /// An elementwise generic over the output computing `body` from the
 /// `operands` (read through `maps`) and the init value (the last argument).
 Value elementwiseOverOutput(
-    RewriterBase &rewriter, Location loc, const Window &w,
-    ValueRange operands, ArrayRef<AffineMap> maps,
+    RewriterBase &rewriter, Location loc, const Window &w, ValueRange operands,
+    ArrayRef<AffineMap> maps,
     function_ref<void(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<AffineMap> allMaps(maps);
-  allMaps.push_back(AffineMap::getMultiDimIdentityMap(4, rewriter.getContext()));
+  allMaps.push_back(
+      AffineMap::getMultiDimIdentityMap(4, rewriter.getContext()));
   return linalg::GenericOp::create(
              rewriter, loc, w.outType, operands, ValueRange{w.init}, allMaps,
              SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
@@ -134,8 +138,8 @@ LogicalResult kiln::unrollPooling(RewriterBase &rewriter,
   for (int64_t i = 0; i < window->kh; ++i)
     for (int64_t j = 0; j < window->kw; ++j)
       views.push_back(tapView(rewriter, loc, *window, i, j));
-  SmallVector<AffineMap> maps(
-      views.size(), AffineMap::getMultiDimIdentityMap(4, rewriter.getContext()));
+  SmallVector<AffineMap> maps(views.size(), AffineMap::getMultiDimIdentityMap(
+                                                4, rewriter.getContext()));
   Value result = elementwiseOverOutput(
       rewriter, loc, *window, views, maps,
       [&](OpBuilder &b, Location loc, ValueRange args) {
