@@ -30,6 +30,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "vector-width",
       llvm::cl::desc("f32 elements per vector (16 for AVX-512)"),
       llvm::cl::init(16)};
+  Option<std::string> forceSchedule{
+      *this, "force-schedule",
+      llvm::cl::desc("a candidate index or #kiln_kernel.schedule forced on "
+                     "every kernel (see kiln-select-schedules' force)"),
+      llvm::cl::init("")};
 };
 
 /// kiln graph -> linalg on tensors (decompose, convert, fuse elementwise).

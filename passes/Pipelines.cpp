@@ -29,9 +29,15 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
             "linalg-fold-unit-extent-dims,canonicalize,kiln-fuse-elementwise,"
             "canonicalize,cse,"
             "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
-            "kiln-fuse,kiln-select-schedules{{vector-width={0}}",
+            "kiln-fuse",
             (int64_t)options.vectorWidth)
             .str());
+  if (options.optLevel > 0) {
+    KilnSelectSchedulesOptions schedules;
+    schedules.vectorWidth = options.vectorWidth;
+    schedules.force = options.forceSchedule;
+    pm.addPass(createKilnSelectSchedules(schedules));
+  }
 }
 
 void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,

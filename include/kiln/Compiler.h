@@ -26,6 +26,11 @@ struct CompileOptions {
   std::string target = "cpu";
   /// f32 lanes per vector; 0 picks the host's (16 with AVX-512, 8 with AVX2).
   int64_t vectorWidth = 0;
+  /// A schedule forced on every kernel of its strategy: a candidate index or
+  /// a `#kiln_kernel.schedule<...>` (kiln-select-schedules' `force`); empty
+  /// for the heuristic's. Compiling candidates one by one is how they are
+  /// measured.
+  std::string forceSchedule;
   /// Print the IR after every pass to stderr (--mlir-print-ir-after-all).
   bool printIRAfterAll = false;
 };

@@ -48,6 +48,9 @@ public:
       : context(makeRegistry()), stream(diagnostics),
         handler(sourceMgr, &context, stream) {
     registerPassesOnce();
+    // Diagnostics name the source location and op; a dump of the whole op
+    // (a kernel is dozens of lines of generic IR) does not help users.
+    context.printOpOnDiagnostic(false);
   }
 
   mlir::OwningOpRef<mlir::ModuleOp> parse(const std::string &source,
@@ -83,6 +86,7 @@ public:
     }
     mlir::kiln::CPUPipelineOptions pipeline;
     pipeline.optLevel = options.optLevel;
+    pipeline.forceSchedule = options.forceSchedule;
     pipeline.vectorWidth =
         options.vectorWidth > 0 ? options.vectorWidth : hostVectorWidth();
     if (kind == OutputKind::KilnMLIR) {

@@ -2,6 +2,7 @@
 results against NumPy in float64, the same at every thread count, and the
 thread-count settings' errors."""
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -94,3 +95,46 @@ def test_bad_threads_flag(tmp_path, value):
     proc = run_tool("kiln-run", so, f"--threads={value}", check=False)
     assert proc.returncode == 2
     assert f"--threads needs a positive count, got '{value}'" in proc.stderr
+
+
+def candidate_count(mlir_path):
+    proc = run_tool("kiln-opt", mlir_path, "--kiln-decompose",
+                    "--convert-kiln-to-linalg", "--kiln-fuse",
+                    "--kiln-select-schedules=list-candidates", check=False)
+    assert proc.returncode == 0, proc.stderr
+    return int(re.search(r"(\d+) candidate schedules", proc.stderr).group(1))
+
+
+def test_every_sampled_candidate_computes_the_same(tmp_path):
+    """The schedule space is legal: candidates spread over it compile (with
+    kiln-compile --force-schedule) and give NumPy's result."""
+    mlir, inputs, expected = matmul_bias_relu(48, 64, 96)
+    src = tmp_path / "mm.mlir"
+    src.write_text(mlir)
+    count = candidate_count(src)
+    assert count > 100
+    for index in sorted({0, 1, count - 1, *range(7, count, count // 12)}):
+        so = tmp_path / f"mm_{index}.so"
+        run_tool("kiln-compile", src, "-o", so, f"--force-schedule={index}")
+        out = run_model(so, inputs, tmp_path, tag=f"c{index}")["y"]
+        assert_close(out, expected, rtol=1e-4, atol=1e-3)
+
+
+def test_forced_schedule_errors(tmp_path):
+    mlir, _, _ = matmul_bias_relu(48, 64, 96)
+    src = tmp_path / "mm.mlir"
+    src.write_text(mlir)
+    proc = run_tool("kiln-compile", src, "-o", tmp_path / "x.so",
+                    "--force-schedule=100000", check=False)
+    assert proc.returncode == 1
+    assert "force=100000 but this dispatch has" in proc.stderr
+    proc = run_tool("kiln-compile", src, "-o", tmp_path / "x.so",
+                    "--force-schedule=#kiln_kernel.schedule<contraction, "
+                    "tiles = [5, 64, 0], vector = [1, 16, 1]>", check=False)
+    assert proc.returncode == 1
+    assert "schedule sizes (tile 5, vector 1) do not divide loop 0 of extent 48" \
+        in proc.stderr
+    proc = run_tool("kiln-compile", src, "-o", tmp_path / "x.so",
+                    "--force-schedule=fastest", check=False)
+    assert proc.returncode == 1
+    assert "is neither a candidate index nor a #kiln_kernel.schedule" in proc.stderr

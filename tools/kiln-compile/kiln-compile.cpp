@@ -39,6 +39,12 @@ static cl::opt<int>
     vectorWidth("vector-width",
                 cl::desc("f32 lanes per vector (0: the host's)"), cl::init(0),
                 cl::cat(kilnCategory));
+static cl::opt<std::string> forceSchedule(
+    "force-schedule",
+    cl::desc("compile every kernel with this schedule: a candidate index "
+             "(kiln-opt --kiln-select-schedules=list-candidates) or a "
+             "#kiln_kernel.schedule<...>"),
+    cl::init(""), cl::cat(kilnCategory));
 static cl::opt<bool> printIRAfterAll("mlir-print-ir-after-all",
                                      cl::desc("print the IR after every pass"),
                                      cl::init(false), cl::cat(kilnCategory));
@@ -84,6 +90,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.target = target;
   options.vectorWidth = vectorWidth;
+  options.forceSchedule = forceSchedule;
   options.printIRAfterAll = printIRAfterAll;
   try {
     kiln::compileFileToFile(inputPath, outputPath, *kind, options);
