@@ -106,14 +106,20 @@ def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
 }
 
 def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp"> {
-  let summary = "Tiles linalg ops and vectorizes the tiles";
+  let summary = "Compiles each kernel as its schedule says, vectorizes the rest";
   let description = [{
-    Tiles every linalg op so that its innermost parallel dimension is a
-    vector of `vector-width` elements (other dimensions are tiled by 1, or by
-    a small register block for contractions), vectorizes the tiles with
-    masking where sizes are dynamic, and lowers the resulting vector ops to
-    forms the LLVM conversion accepts. Ops the vectorizer cannot handle stay
-    as they are and become scalar loops later.
+    For every `kiln_kernel.dispatch` with a schedule: tiles the op computing
+    its result by the schedule's level-1 `tiles` (an `scf.forall` when
+    `threads` is set, else `scf.for`) and fuses the dispatch's other ops into
+    the tile; then a contraction root is blocked along k, packed into
+    register panels when `pack` is set, and tiled into its `vector` register
+    tile, which becomes a `vector.contract` (outer products); another root is
+    tiled by `vector` and vectorized. Every other linalg op (and every op
+    outside a dispatch) is tiled so that its innermost parallel dimension is
+    one vector of `vector-width` elements and vectorized. The dispatches are
+    then inlined. Tile sizes divide static extents (dynamic ones are tiled
+    by 1), so no masking is needed; ops on booleans and ops the vectorizer
+    rejects stay scalar.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
