@@ -68,6 +68,13 @@ def rel_err(y, ref):
     return float(np.abs(y - ref).max() / max(np.abs(ref).max(), 1e-30))
 
 
+def at_threads(t, model, blas):
+    """Kiln, PyTorch and OpenBLAS all on `t` threads."""
+    model.threads = t
+    torch.set_num_threads(t)
+    blas.set_threads(t)
+
+
 def ms(s):
     return f"{s['median_ms']:.3f} ({s['min_ms']:.3f}-{s['max_ms']:.3f})"
 
@@ -103,9 +110,8 @@ def bench_matmul(cfg, blas, tmp):
         blas.sgemm(a, b, c)
         err = rel_err(model(a, b), c)
         for t in cfg["threads"]:
-            model.threads = t
+            at_threads(t, model, blas)
             kiln_t = peers.timeit(lambda: model.run(a, b), cfg["repeats"])
-            blas.set_threads(t)
             peer_t = peers.timeit(lambda: blas.sgemm(a, b, c), cfg["repeats"])
             rows.append(dict(case=f"{m}x{n}x{k}", square=(m == n == k), size=m,
                              threads=t, kiln=kiln_t, peer=peer_t, err=err,
@@ -153,10 +159,8 @@ def bench_convs(cfg, blas):
             ref = conv(x).numpy()
         err = rel_err(model(xn), ref)
         for t in cfg["threads"]:
-            model.threads = t
+            at_threads(t, model, blas)
             kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
-            torch.set_num_threads(t)
-            blas.set_threads(t)
             with torch.no_grad():
                 peer_t = peers.timeit(lambda: torch.nn.functional.conv2d(
                     x, conv.weight, None, s, p), cfg["repeats"])
@@ -200,10 +204,8 @@ def bench_models(cfg, blas, ort_missing, tmp):
                 ref = module(x).numpy()
             err = rel_err(model(xn), ref)
             for t in cfg["threads"]:
-                model.threads = t
+                at_threads(t, model, blas)
                 kiln_t = peers.timeit(lambda: model.run(xn), cfg["repeats"])
-                torch.set_num_threads(t)
-                blas.set_threads(t)
                 with torch.no_grad():
                     torch_t = peers.timeit(lambda: module(x), cfg["repeats"])
                 ort_t = None

@@ -196,9 +196,9 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
                              /*threads=*/true);
 }
 
-/// Vector sizes of the default rule: the innermost parallel loop a vector,
-/// small reductions whole, other loops 1.
-SmallVector<int64_t> defaultVector(linalg::LinalgOp op, int64_t width) {
+} // namespace
+
+SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> vector(ranges.size(), 1);
@@ -220,6 +220,8 @@ SmallVector<int64_t> defaultVector(linalg::LinalgOp op, int64_t width) {
     }
   return vector;
 }
+
+namespace {
 
 /// Level-1 tiles of a non-contraction root: the first `depth` outer
 /// parallel loops tiled by 1, the rest whole.

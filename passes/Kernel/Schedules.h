@@ -43,6 +43,11 @@ LogicalResult verifySchedule(kiln_kernel::DispatchOp dispatch,
 /// the sum of squares of a variance.
 bool isMatmulLike(linalg::LinalgOp op);
 
+/// The default vector tile of `op`: its innermost parallel loop one vector
+/// (of the largest power of two <= `vectorWidth` dividing it), reductions
+/// whole up to 256 elements and tiled by 1 beyond, other loops 1.
+SmallVector<int64_t> defaultVector(linalg::LinalgOp op, int64_t vectorWidth);
+
 /// The largest power of two <= `limit` that divides `extent`; 1 for dynamic
 /// extents.
 int64_t dividingTile(int64_t extent, int64_t limit);

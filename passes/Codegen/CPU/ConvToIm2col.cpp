@@ -1,4 +1,5 @@
 //===- ConvToIm2col.cpp - kiln-conv-to-im2col -----------------------------===//
+#include "passes/Codegen/CPU/TilingUtils.h"
 #include "passes/Codegen/CPU/UnrollWindows.h"
 #include "passes/Passes.h"
 
@@ -22,19 +23,11 @@ FailureOr<linalg::Conv2DNchwFchwOp> tileBatch(IRRewriter &rewriter,
                                               linalg::Conv2DNchwFchwOp conv) {
   SmallVector<int64_t> batchTile(conv.getNumLoops(), 0);
   batchTile[0] = 1;
-  scf::SCFTilingOptions options;
-  options.setTileSizes(
-      getAsIndexOpFoldResult(rewriter.getContext(), batchTile));
-  rewriter.setInsertionPoint(conv);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(conv.getOperation()), options);
-  if (failed(tiled) || tiled->tiledOps.size() != 1)
+  auto tiled = dyn_cast_or_null<linalg::Conv2DNchwFchwOp>(
+      kiln::tileWithLoops(rewriter, conv, batchTile));
+  if (!tiled)
     return failure();
-  rewriter.replaceOp(conv, tiled->replacements);
-  auto tiledConv = dyn_cast<linalg::Conv2DNchwFchwOp>(tiled->tiledOps.front());
-  if (!tiledConv)
-    return failure();
-  return tiledConv;
+  return tiled;
 }
 
 /// `filter` [F, K] transposed to [K, F]: folded when it is a constant.

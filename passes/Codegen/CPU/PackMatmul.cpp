@@ -1,5 +1,6 @@
 //===- PackMatmul.cpp - data tiling of a matmul tile ----------------------===//
 #include "passes/Codegen/CPU/PackMatmul.h"
+#include "passes/Codegen/CPU/TilingUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -103,17 +104,11 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
 
 LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
                                           linalg::GenericOp packed) {
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(
-      rewriter.getContext(), ArrayRef<int64_t>{1, 1, 0, 0, 1}));
-  options.setInterchange({1, 0, 2, 3, 4});
-  rewriter.setInsertionPoint(packed);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(packed.getOperation()), options);
-  if (failed(tiled) || tiled->tiledOps.size() != 1)
+  // jn outermost, then im, then k; the mr x nr panel product whole.
+  auto tile = dyn_cast_or_null<linalg::GenericOp>(kiln::tileWithLoops(
+      rewriter, packed, {1, 1, 0, 0, 1}, /*interchange=*/{1, 0, 2, 3, 4}));
+  if (!tile)
     return failure();
-  rewriter.replaceOp(packed, tiled->replacements);
-  auto tile = cast<linalg::GenericOp>(tiled->tiledOps.front());
 
   // (1, 1, mr, nr, 1) -> (mr, nr, 1): a contraction the vectorizer turns into
   // a vector.contract, lowered later to outer products (broadcast + FMA).
@@ -127,13 +122,5 @@ LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
   if (failed(dropped))
     return failure();
   rewriter.replaceOp(tile, dropped->replacements);
-  Operation *kernel = dropped->resultOp;
-  rewriter.setInsertionPoint(kernel);
-  FailureOr<linalg::VectorizationResult> vectorized =
-      linalg::vectorize(rewriter, kernel, {}, {}, false, false, false,
-                        /*createNamedContraction=*/true);
-  if (failed(vectorized))
-    return failure();
-  rewriter.replaceOp(kernel, vectorized->replacements);
-  return success();
+  return kiln::vectorizeLinalgOp(rewriter, dropped->resultOp);
 }

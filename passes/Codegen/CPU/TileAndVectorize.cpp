@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/CPU/PackMatmul.h"
+#include "passes/Codegen/CPU/TilingUtils.h"
 #include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
@@ -54,100 +55,35 @@ bool hasNonLinearIndexing(linalg::LinalgOp op) {
   return nonLinear;
 }
 
-/// LLVM keeps a vector of i1 in memory as packed bits, but an i1 tensor has
-/// a byte per element: ops that read or write one stay scalar.
-bool readsOrWritesBooleans(Operation *op) {
-  return llvm::any_of(op->getOperandTypes(), [](Type type) {
-    return getElementTypeOrSelf(type).isInteger(1);
-  });
-}
-
-/// Elements a reduction tile may hold before the reduction is tiled too.
-constexpr int64_t kMaxReductionTile = 256;
-
 /// Vector tile sizes for `op` outside a schedule's root (0 = not tiled), or
-/// std::nullopt to leave it scalar.
+/// std::nullopt to leave it scalar: a contraction gets an 8-row x 2-vector
+/// register block, every other op the schedules' default vector rule.
 std::optional<SmallVector<int64_t>> defaultVectorTiles(linalg::LinalgOp op,
                                                        int64_t vectorWidth) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  int64_t loops = ranges.size();
-  if (loops == 0 || hasNonLinearIndexing(op) || llvm::is_contained(ranges, 0))
+  if (ranges.empty() || hasNonLinearIndexing(op) ||
+      llvm::is_contained(ranges, 0) || kiln::readsOrWritesBooleans(op))
     return std::nullopt;
-  if (readsOrWritesBooleans(op))
-    return std::nullopt;
-  SmallVector<int64_t> tiles(loops, 1);
-
-  if (linalg::isaContractionOpInterface(op)) {
-    FailureOr<linalg::ContractionDimensions> dims =
-        linalg::inferContractionDims(op);
-    if (succeeded(dims) && !dims->m.empty() && !dims->n.empty()) {
-      tiles[*llvm::max_element(dims->m)] =
-          kiln::dividingTile(ranges[*llvm::max_element(dims->m)], 8);
-      tiles[*llvm::max_element(dims->n)] = kiln::dividingTile(
-          ranges[*llvm::max_element(dims->n)], 2 * vectorWidth);
-      return tiles;
-    }
-  }
-
-  // Innermost parallel loop: a vector; reductions: whole if small.
-  int64_t innermostParallel = -1;
-  int64_t reductionElements = 1;
-  for (int64_t i = 0; i < loops; ++i) {
-    if (iterators[i] == utils::IteratorType::parallel) {
-      innermostParallel = i;
-    } else if (ShapedType::isDynamic(ranges[i])) {
-      reductionElements = kMaxReductionTile + 1;
-    } else {
-      reductionElements *= ranges[i];
-    }
-  }
-  for (int64_t i = 0; i < loops; ++i)
-    if (iterators[i] == utils::IteratorType::reduction)
-      tiles[i] = reductionElements <= kMaxReductionTile ? 0 : 1;
-  if (innermostParallel >= 0)
-    tiles[innermostParallel] =
-        kiln::dividingTile(ranges[innermostParallel], vectorWidth);
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (!linalg::isaContractionOpInterface(op) || failed(dims) ||
+      dims->m.empty() || dims->n.empty())
+    return kiln::defaultVector(op, vectorWidth);
+  SmallVector<int64_t> tiles(ranges.size(), 1);
+  unsigned m = *llvm::max_element(dims->m), n = *llvm::max_element(dims->n);
+  tiles[m] = kiln::dividingTile(ranges[m], 8);
+  tiles[n] = kiln::dividingTile(ranges[n], 2 * vectorWidth);
   return tiles;
 }
 
 /// Marks the op whose loops a dispatch's schedule tiles, through tiling.
 constexpr StringLiteral kRootMark = "kiln.schedule_root";
 
-/// Tiles `op` by `sizes` (0 = whole) into scf.for loops; returns the tile.
-Operation *tile(IRRewriter &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
-  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
-    return op;
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled =
-      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
-  if (failed(tiled) || tiled->tiledOps.empty())
-    return nullptr;
-  rewriter.replaceOp(op, tiled->replacements);
-  return tiled->tiledOps.back();
-}
-
-/// Vectorizes `op` if the vectorizer accepts it; a contraction becomes a
-/// vector.contract, which lowers to outer products (broadcast + FMA).
-void vectorize(IRRewriter &rewriter, Operation *op) {
-  if (readsOrWritesBooleans(op) || failed(linalg::vectorizeOpPrecondition(op)))
-    return;
-  rewriter.setInsertionPoint(op);
-  bool contraction =
-      linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op));
-  FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
-      rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
-      /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
-      /*assumeDynamicDimsMatchVecSizes=*/false,
-      /*createNamedContraction=*/contraction);
-  if (failed(vectorized))
-    return;
-  if (op->getNumResults())
-    rewriter.replaceOp(op, vectorized->replacements);
-  else
-    rewriter.eraseOp(op);
+/// Tiles `op` by `sizes` (0 = whole) and vectorizes the tile.
+void tileAndVectorize(IRRewriter &rewriter, Operation *op,
+                      ArrayRef<int64_t> sizes) {
+  if (Operation *tiled = kiln::tileWithLoops(rewriter, op, sizes))
+    (void)kiln::vectorizeLinalgOp(rewriter, tiled);
 }
 
 /// The tile sizes of `root`'s parallel loops, carried to the loops of
@@ -202,8 +138,7 @@ struct KilnTileAndVectorizePass
     for (linalg::LinalgOp op : ops)
       if (std::optional<SmallVector<int64_t>> sizes =
               defaultVectorTiles(op, vectorWidth))
-        if (Operation *tiled = tile(rewriter, op, *sizes))
-          vectorize(rewriter, tiled);
+        tileAndVectorize(rewriter, op, *sizes);
 
     for (DispatchOp dispatch : dispatches)
       inlineDispatch(rewriter, dispatch);
@@ -235,9 +170,7 @@ struct KilnTileAndVectorizePass
       return;
 
     if (root->strategy != "contraction") {
-      if (Operation *registerTile =
-              tile(rewriter, tiledRoot, schedule.getVector()))
-        vectorize(rewriter, registerTile);
+      tileAndVectorize(rewriter, tiledRoot, schedule.getVector());
       return;
     }
     // Level 2: block k, then the register tile, vectorized.
@@ -245,7 +178,7 @@ struct KilnTileAndVectorizePass
     for (auto [i, iterator] : llvm::enumerate(iterators))
       if (iterator == utils::IteratorType::reduction)
         kBlock[i] = schedule.getTiles()[i];
-    Operation *blocked = tile(rewriter, tiledRoot, kBlock);
+    Operation *blocked = kiln::tileWithLoops(rewriter, tiledRoot, kBlock);
     if (!blocked)
       return;
     if (schedule.getPack()) {
@@ -257,8 +190,7 @@ struct KilnTileAndVectorizePass
           succeeded(kiln::vectorizePackedMatmul(rewriter, *packed)))
         return;
     }
-    if (Operation *registerTile = tile(rewriter, blocked, schedule.getVector()))
-      vectorize(rewriter, registerTile);
+    tileAndVectorize(rewriter, blocked, schedule.getVector());
   }
 
   /// Tiles `tail` by the schedule's level-1 tiles of `root`'s parallel loops

@@ -1,0 +1,28 @@
+//===- TilingUtils.h - tile and vectorize one op ----------------*- C++ -*-===//
+#ifndef KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H
+#define KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::kiln {
+
+/// Tiles `op` by `sizes` (0 = not tiled) into scf.for loops, in the order
+/// `interchange` gives (default: loop order), and replaces it; returns the
+/// tile (`op` itself when every size is 0), or null if tiling fails.
+Operation *tileWithLoops(RewriterBase &rewriter, Operation *op,
+                         ArrayRef<int64_t> sizes,
+                         ArrayRef<int64_t> interchange = {});
+
+/// LLVM keeps a vector of i1 in memory as packed bits, but an i1 tensor has
+/// a byte per element: ops that read or write one stay scalar.
+bool readsOrWritesBooleans(Operation *op);
+
+/// Vectorizes the linalg op `op` and replaces it, unless it works on
+/// booleans or the vectorizer rejects it. A contraction becomes a
+/// vector.contract (lowered later to outer products: broadcast + FMA);
+/// tensor.extract becomes loads or gathers.
+LogicalResult vectorizeLinalgOp(RewriterBase &rewriter, Operation *op);
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H
