@@ -68,7 +68,8 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "expand-strided-metadata,"
       "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
       "convert-math-to-libm,"
-      "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
+      "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
+      "vector-transpose-lowering=shuffle16x16},"
       "convert-arith-to-llvm,convert-openmp-to-llvm,"
       "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
       "convert-ub-to-llvm,reconcile-unrealized-casts,kiln-export-entry-points");

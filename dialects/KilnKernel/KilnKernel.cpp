@@ -82,10 +82,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> vector, bool pack,
                                    bool threads) {
   if (!llvm::is_contained(
-          {"contraction", "reduction", "elementwise", "generic"}, strategy))
+          {"contraction", "conv", "reduction", "elementwise", "generic"},
+          strategy))
     return emitError() << "unknown schedule strategy '" << strategy
-                       << "' (expected contraction, reduction, elementwise "
-                          "or generic)";
+                       << "' (expected contraction, conv, reduction, "
+                          "elementwise or generic)";
   if (tiles.size() != vector.size())
     return emitError() << "schedule has " << tiles.size() << " tile sizes but "
                        << vector.size()

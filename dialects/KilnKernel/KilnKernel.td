@@ -27,9 +27,12 @@ def KilnKernel_ScheduleAttr : AttrDef<KilnKernel_Dialect, "Schedule"> {
   let summary = "How the CPU codegen compiles one dispatch";
   let description = [{
     The loops are those of the dispatch's root op (the contraction, the
-    last reduction, or the last op): for a matmul `(m, n, k)`.
+    window contraction of a convolution, the last reduction, or the last
+    op): for a matmul `(m, n, k)`, for a convolution computed along its
+    filters `(n, oh, ow, f, kh, kw, c)`.
 
-    - `strategy`: `contraction`, `reduction`, `elementwise` or `generic`.
+    - `strategy`: `contraction`, `conv`, `reduction`, `elementwise` or
+      `generic`.
     - `tiles`: level-1 tile size per loop (0: not tiled). Parallel loops
       tiled here form one `scf.forall`, whose iterations run on threads when
       `threads` is set; the dispatch's other ops are fused into its body.
@@ -37,7 +40,8 @@ def KilnKernel_ScheduleAttr : AttrDef<KilnKernel_Dialect, "Schedule"> {
       of k).
     - `vector`: register tile per loop, vectorized (0: the whole level-1
       tile). For a contraction `[mr, nr, 1]` is an `mr x nr` accumulator
-      held in registers over the k loop.
+      held in registers over the k loop; for a conv, `mr` output pixels x
+      `nr` filters held over the channel and window loops.
     - `pack`: (matmul) copy each k block of the operands into register
       panels (data tiling) before the register tile runs over them.
     - `threads`: run the level-1 tiles on the runtime's threads.

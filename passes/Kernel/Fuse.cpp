@@ -57,7 +57,8 @@ Role classify(Operation *op) {
     return Role::Other;
   if (linalg::isaConvolutionOpInterface(linalgOp))
     return Role::Anchor;
-  if (kiln::isMatmulLike(linalgOp))
+  if (kiln::isMatmulLike(linalgOp) ||
+      succeeded(kiln::matchWindowContraction(linalgOp)))
     return Role::Anchor;
   if (linalgOp.getNumReductionLoops() > 0)
     return Role::Reduction;

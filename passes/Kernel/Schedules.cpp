@@ -28,9 +28,6 @@ bool kiln::isMatmulLike(linalg::LinalgOp op) {
 
 /// Elements a reduction may hold in one vector before it is tiled too.
 static constexpr int64_t kMaxReductionVector = 256;
-/// Accumulator registers a contraction's register tile may use (AVX-512 has
-/// 32; the rest hold the loaded operands).
-static constexpr int64_t kMaxAccumulators = 24;
 
 FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
   Operation *terminator = dispatch.getTerminator();
@@ -47,6 +44,8 @@ FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
     if (isMatmulLike(linalgOp) &&
         llvm::none_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic))
       return ScheduleRoot{linalgOp, "contraction"};
+    if (succeeded(matchWindowContraction(linalgOp)))
+      return ScheduleRoot{linalgOp, "conv"};
     hasReduction |= linalgOp.getNumReductionLoops() > 0;
   }
   if (hasReduction)
@@ -55,6 +54,35 @@ FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
       isa<linalg::GenericOp, linalg::FillOp>(tail))
     return ScheduleRoot{tail, "elementwise"};
   return ScheduleRoot{tail, "generic"};
+}
+
+SmallVector<int64_t> kiln::dividingMultiples(int64_t base, int64_t extent,
+                                       int64_t limit) {
+  SmallVector<int64_t> sizes;
+  for (int64_t s = base; s <= std::min(extent, limit); s *= 2)
+    if (extent % s == 0)
+      sizes.push_back(s);
+  if (extent % base == 0 && !llvm::is_contained(sizes, extent))
+    sizes.push_back(extent);
+  return sizes;
+}
+
+SmallVector<int64_t> kiln::registerRows(int64_t m) {
+  SmallVector<int64_t> rows;
+  for (int64_t r : {1, 2, 4, 6, 7, 8, 12, 14, 16})
+    if (m % r == 0)
+      rows.push_back(r);
+  return rows;
+}
+
+SmallVector<int64_t> kiln::registerColumns(int64_t n, int64_t width) {
+  SmallVector<int64_t> cols;
+  for (int64_t c : {width, 2 * width, 4 * width, 8 * width})
+    if (n % c == 0)
+      cols.push_back(c);
+  if (cols.empty())
+    cols.push_back(dividingTile(n, width));
+  return cols;
 }
 
 namespace {
@@ -91,37 +119,6 @@ ScheduleAttr contractionSchedule(linalg::LinalgOp root,
   vector[loops.n] = nr;
   return ScheduleAttr::get(root->getContext(), "contraction", tiles, vector,
                            pack, threads);
-}
-
-/// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`,
-/// and `extent` itself.
-SmallVector<int64_t> dividingMultiples(int64_t base, int64_t extent,
-                                       int64_t limit) {
-  SmallVector<int64_t> sizes;
-  for (int64_t s = base; s <= std::min(extent, limit); s *= 2)
-    if (extent % s == 0)
-      sizes.push_back(s);
-  if (extent % base == 0 && !llvm::is_contained(sizes, extent))
-    sizes.push_back(extent);
-  return sizes;
-}
-
-SmallVector<int64_t> registerRows(int64_t m) {
-  SmallVector<int64_t> rows;
-  for (int64_t r : {1, 2, 4, 6, 7, 8, 12, 14, 16})
-    if (m % r == 0)
-      rows.push_back(r);
-  return rows;
-}
-
-SmallVector<int64_t> registerColumns(int64_t n, int64_t width) {
-  SmallVector<int64_t> cols;
-  for (int64_t c : {width, 2 * width, 4 * width, 8 * width})
-    if (n % c == 0)
-      cols.push_back(c);
-  if (cols.empty())
-    cols.push_back(dividingTile(n, width));
-  return cols;
 }
 
 SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
@@ -213,19 +210,37 @@ SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   for (auto [i, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::reduction)
       vector[i] = wholeReduction ? 0 : 1;
-  for (int64_t i = ranges.size() - 1; i >= 0; --i)
+  int64_t innermost = -1;
+  for (int64_t i = ranges.size() - 1; i >= 0 && innermost < 0; --i)
     if (iterators[i] == utils::IteratorType::parallel) {
       vector[i] = dividingTile(ranges[i], width);
-      break;
+      innermost = i;
     }
+  // An input read transposed (its innermost dimension is another parallel
+  // loop) is read as whole vectors too, and transposed in registers.
+  if (innermost < 0 || vector[innermost] < 4)
+    return vector;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0 || !map.isProjectedPermutation())
+      continue;
+    auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+    if (!last || last.getPosition() == innermost)
+      continue;
+    unsigned loop = last.getPosition();
+    if (iterators[loop] == utils::IteratorType::parallel &&
+        !ShapedType::isDynamic(ranges[loop]) && ranges[loop] % width == 0)
+      vector[loop] = width;
+  }
   return vector;
 }
 
 namespace {
 
 /// Level-1 tiles of a non-contraction root: the first `depth` outer
-/// parallel loops tiled by 1, the rest whole.
-SmallVector<int64_t> outerTiles(linalg::LinalgOp op, unsigned depth) {
+/// parallel loops tiled by their `vector` size (1 for most), the rest whole.
+SmallVector<int64_t> outerTiles(linalg::LinalgOp op, unsigned depth,
+                                ArrayRef<int64_t> vector) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> tiles(iterators.size(), 0);
   int64_t innermost = -1;
@@ -236,7 +251,7 @@ SmallVector<int64_t> outerTiles(linalg::LinalgOp op, unsigned depth) {
   for (auto [i, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::parallel && (int64_t)i != innermost &&
         tiled < depth) {
-      tiles[i] = 1;
+      tiles[i] = std::max<int64_t>(vector[i], 1);
       ++tiled;
     }
   return tiles;
@@ -256,6 +271,9 @@ SmallVector<ScheduleAttr> kiln::enumerateSchedules(DispatchOp dispatch,
     return {};
   if (root->strategy == "contraction")
     return enumerateContraction(root->op, vectorWidth);
+  if (root->strategy == "conv")
+    return enumerateWindowSchedules(
+        root->op, *matchWindowContraction(root->op), vectorWidth);
   MLIRContext *context = dispatch.getContext();
   SmallVector<ScheduleAttr> schedules;
   SmallVector<int64_t> vector = defaultVector(root->op, vectorWidth);
@@ -263,7 +281,7 @@ SmallVector<ScheduleAttr> kiln::enumerateSchedules(DispatchOp dispatch,
     for (bool threads : {false, true})
       if (depth > 0 || !threads)
         schedules.push_back(ScheduleAttr::get(context, root->strategy,
-                                              outerTiles(root->op, depth),
+                                              outerTiles(root->op, depth, vector),
                                               vector, /*pack=*/false, threads));
   return schedules;
 }
@@ -274,10 +292,13 @@ ScheduleAttr kiln::chooseSchedule(DispatchOp dispatch, int64_t vectorWidth) {
     return {};
   if (root->strategy == "contraction")
     return chooseContraction(root->op, vectorWidth);
+  if (root->strategy == "conv")
+    return chooseWindowSchedule(root->op, *matchWindowContraction(root->op),
+                                vectorWidth);
   unsigned depth = outerParallelLoops(root->op);
+  SmallVector<int64_t> vector = defaultVector(root->op, vectorWidth);
   return ScheduleAttr::get(dispatch.getContext(), root->strategy,
-                           outerTiles(root->op, depth),
-                           defaultVector(root->op, vectorWidth),
+                           outerTiles(root->op, depth, vector), vector,
                            /*pack=*/false, /*threads=*/depth > 0);
 }
 
@@ -292,6 +313,18 @@ LogicalResult kiln::verifySchedule(DispatchOp dispatch, ScheduleAttr schedule) {
   if (schedule.getPack() && !isa<linalg::MatmulOp>(root->op))
     return dispatch.emitOpError("only a linalg.matmul can be packed");
   SmallVector<int64_t> ranges = root->op.getStaticLoopRanges();
+  if (root->strategy == "conv" &&
+      schedule.getVector().size() == ranges.size()) {
+    // The register tile is an outer product of pixels and filters, summed
+    // over the channels; other loops run one step at a time.
+    WindowLoops loops = *matchWindowContraction(root->op);
+    for (auto [i, size] : llvm::enumerate(schedule.getVector()))
+      if (size != 1 && i != loops.pixel && i != loops.filter &&
+          i != loops.channel)
+        return dispatch.emitOpError("a conv's register tile spans its pixel, "
+                                    "filter and channel loops only, not loop ")
+               << i;
+  }
   if (schedule.getTiles().size() != ranges.size())
     return dispatch.emitOpError("schedule gives ")
            << schedule.getTiles().size() << " sizes per level; the root "

@@ -17,7 +17,7 @@ namespace mlir::kiln {
 /// The op whose loops a dispatch's schedule tiles, and how it is compiled.
 struct ScheduleRoot {
   linalg::LinalgOp op;
-  /// "contraction", "reduction", "elementwise" or "generic".
+  /// "contraction", "conv", "reduction", "elementwise" or "generic".
   StringRef strategy;
 };
 
@@ -43,14 +43,66 @@ LogicalResult verifySchedule(kiln_kernel::DispatchOp dispatch,
 /// the sum of squares of a variance.
 bool isMatmulLike(linalg::LinalgOp op);
 
+/// The loops of a window contraction (a convolution computed along its
+/// filters) that its schedule tiles: the output pixels of a row (`pixel`),
+/// the output rows (`row`, if any), the filters (`filter`) and the input
+/// channels summed over (`channel`).
+struct WindowLoops {
+  unsigned pixel, filter, channel;
+  std::optional<unsigned> row;
+};
+
+/// Decomposes `expr` into `sum(coefficient * dim)` terms; false when it is
+/// not such a sum with positive coefficients.
+bool getLinearTerms(AffineExpr expr,
+                    SmallVectorImpl<std::pair<unsigned, int64_t>> &terms);
+
+/// Whether `op` is a window contraction: a linalg.generic with static
+/// loops computing out += window * filter, where the filter and output
+/// maps are projected permutations and the window's map adds loops (such
+/// as `oh * stride + kh`), e.g. out[n, oh, ow, f] += in[n, c, oh + kh,
+/// ow + kw] * filter[kh, kw, c, f]. Its loops are returned on success.
+FailureOr<WindowLoops> matchWindowContraction(linalg::LinalgOp op);
+
 /// The default vector tile of `op`: its innermost parallel loop one vector
 /// (of the largest power of two <= `vectorWidth` dividing it), reductions
-/// whole up to 256 elements and tiled by 1 beyond, other loops 1.
+/// whole up to 256 elements and tiled by 1 beyond, other loops 1. An input
+/// read transposed (a transpose, the packing of A) also gets its innermost
+/// dimension's loop one vector, so it is read in whole vectors and
+/// transposed in registers instead of gathered.
 SmallVector<int64_t> defaultVector(linalg::LinalgOp op, int64_t vectorWidth);
 
 /// The largest power of two <= `limit` that divides `extent`; 1 for dynamic
 /// extents.
 int64_t dividingTile(int64_t extent, int64_t limit);
+
+//===----------------------------------------------------------------------===//
+// Building blocks of the candidate spaces
+//===----------------------------------------------------------------------===//
+
+/// Accumulator registers a register tile may use (AVX-512 has 32; the rest
+/// hold the loaded operands).
+constexpr int64_t kMaxAccumulators = 24;
+
+/// Register tile rows (1..16) that divide `extent`.
+SmallVector<int64_t> registerRows(int64_t extent);
+
+/// Register tile columns (1, 2, 4 or 8 vectors of `width`) that divide
+/// `extent`; a part of a vector when none does.
+SmallVector<int64_t> registerColumns(int64_t extent, int64_t width);
+
+/// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`,
+/// and `extent` itself.
+SmallVector<int64_t> dividingMultiples(int64_t base, int64_t extent,
+                                       int64_t limit);
+
+/// The schedules of a window contraction `root` (WindowSchedules.cpp).
+SmallVector<kiln_kernel::ScheduleAttr>
+enumerateWindowSchedules(linalg::LinalgOp root, const WindowLoops &loops,
+                         int64_t vectorWidth);
+kiln_kernel::ScheduleAttr chooseWindowSchedule(linalg::LinalgOp root,
+                                               const WindowLoops &loops,
+                                               int64_t vectorWidth);
 
 } // namespace mlir::kiln
 

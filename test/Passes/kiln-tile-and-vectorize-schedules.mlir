@@ -2,14 +2,15 @@
 
 // A packed contraction schedule: 64 x 64 level-1 tiles in an scf.forall
 // (threads), the bias + relu epilogue fused into each tile, k blocks of 64,
-// A and B copied into register panels per block, and an 8 x 32 register
+// A and B copied into register panels per block (A read 16 k x 8 rows at a
+// time and transposed in registers), and an 8 x 32 register
 // tile whose accumulator stays in registers across the k loop.
 // CHECK-LABEL: func @packed_matmul_epilogue(
 // CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (128, 256) step (64, 64)
 // CHECK:           vector.transfer_write %{{.*}} : vector<1x16xf32>, tensor<1x16xf32>
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<64x64xf32>)
 // CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x64xf32>
-// CHECK:             vector.transfer_write %{{.*}} : vector<1x1x8xf32>, tensor<1x1x8xf32>
+// CHECK:             vector.transfer_write %{{.*}} : vector<1x16x8xf32>, tensor<1x16x8xf32>
 // CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<64x2x32xf32>
 // CHECK:             vector.transfer_write %{{.*}} : vector<1x1x16xf32>, tensor<1x1x16xf32>
 // CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x2x32xf32>

@@ -1,6 +1,7 @@
 //===- ConvToIm2col.cpp - kiln-conv-to-im2col -----------------------------===//
 #include "passes/Codegen/CPU/TilingUtils.h"
 #include "passes/Codegen/CPU/UnrollWindows.h"
+#include "passes/Codegen/CPU/WindowContraction.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -243,6 +244,9 @@ struct KilnConvToIm2colPass
     for (linalg::LinalgOp pool : pools)
       (void)kiln::unrollPooling(rewriter, pool);
     for (linalg::Conv2DNchwFchwOp conv : convs) {
+      if (succeeded(
+              kiln::rewriteAsWindowContraction(rewriter, conv, vectorWidth)))
+        continue;
       FailureOr<linalg::GenericOp> indexed =
           rewriteWithIndexedIm2col(rewriter, conv);
       if (succeeded(indexed)) {

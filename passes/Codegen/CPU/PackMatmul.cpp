@@ -32,19 +32,6 @@ static Value splitDim(RewriterBase &rewriter, Location loc, Value value,
       groups);
 }
 
-/// A copy of `value` (rank 3) with its dimensions permuted.
-static Value permuted(RewriterBase &rewriter, Location loc, Value value,
-                      ArrayRef<int64_t> permutation) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t d : permutation)
-    shape.push_back(type.getDimSize(d));
-  Value init =
-      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
-  return linalg::TransposeOp::create(rewriter, loc, value, init, permutation)
-      ->getResult(0);
-}
-
 FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
                                               linalg::MatmulOp matmul,
                                               int64_t mr, int64_t nr) {
@@ -68,9 +55,9 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   // A[M, K] -> [M/mr, mr, K] -> [M/mr, K, mr]; B[K, N] -> [K, N/nr, nr] ->
   // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
   Value aPanels =
-      permuted(rewriter, loc, splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
+      kiln::permute(rewriter, loc, splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
   Value bPanels =
-      permuted(rewriter, loc, splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
+      kiln::permute(rewriter, loc, splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
   Value cTiles =
       splitDim(rewriter, loc, splitDim(rewriter, loc, c, 0, mr), 2, nr);
 

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/CPU/PackMatmul.h"
 #include "passes/Codegen/CPU/TilingUtils.h"
+#include "passes/Codegen/CPU/WindowContraction.h"
 #include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
@@ -169,7 +170,7 @@ struct KilnTileAndVectorizePass
     if (failed(tiled) || !tiledRoot)
       return;
 
-    if (root->strategy != "contraction") {
+    if (root->strategy != "contraction" && root->strategy != "conv") {
       tileAndVectorize(rewriter, tiledRoot, schedule.getVector());
       return;
     }
@@ -181,6 +182,10 @@ struct KilnTileAndVectorizePass
     Operation *blocked = kiln::tileWithLoops(rewriter, tiledRoot, kBlock);
     if (!blocked)
       return;
+    if (root->strategy == "conv") {
+      compileWindowTile(rewriter, blocked, schedule);
+      return;
+    }
     if (schedule.getPack()) {
       // A linalg.matmul's loops are (m, n, k).
       FailureOr<linalg::GenericOp> packed =
@@ -191,6 +196,27 @@ struct KilnTileAndVectorizePass
         return;
     }
     tileAndVectorize(rewriter, blocked, schedule.getVector());
+  }
+
+  /// Tiles a k block of a window contraction into register tiles, filters
+  /// outermost so that a column of the filter panel is reused by every pixel
+  /// of the level-1 tile, and vectorizes each as a plain contraction.
+  static void compileWindowTile(IRRewriter &rewriter, Operation *blocked,
+                                ScheduleAttr schedule) {
+    kiln::WindowLoops loops =
+        *kiln::matchWindowContraction(cast<linalg::LinalgOp>(blocked));
+    SmallVector<int64_t> order = {loops.filter};
+    for (int64_t i = 0, e = schedule.getVector().size(); i < e; ++i)
+      if (i != loops.filter)
+        order.push_back(i);
+    auto tile = dyn_cast_or_null<linalg::GenericOp>(
+        kiln::tileWithLoops(rewriter, blocked, schedule.getVector(), order));
+    if (!tile)
+      return;
+    FailureOr<linalg::GenericOp> contraction =
+        kiln::contractWindowTile(rewriter, tile, loops.channel);
+    if (succeeded(contraction))
+      (void)kiln::vectorizeLinalgOp(rewriter, *contraction);
   }
 
   /// Tiles `tail` by the schedule's level-1 tiles of `root`'s parallel loops

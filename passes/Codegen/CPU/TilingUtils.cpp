@@ -1,7 +1,11 @@
 //===- TilingUtils.cpp - tile and vectorize one op ------------------------===//
 #include "passes/Codegen/CPU/TilingUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -49,4 +53,36 @@ LogicalResult kiln::vectorizeLinalgOp(RewriterBase &rewriter, Operation *op) {
   else
     rewriter.eraseOp(op);
   return success();
+}
+
+Value kiln::permute(RewriterBase &rewriter, Location loc, Value value,
+                    ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape = applyPermutation(type.getShape(), permutation);
+  auto permutedType = RankedTensorType::get(shape, type.getElementType());
+  DenseElementsAttr constant;
+  if (matchPattern(value, m_Constant(&constant)) &&
+      (constant.isSplat() || type.getElementType().isF32())) {
+    if (constant.isSplat())
+      return arith::ConstantOp::create(rewriter, loc,
+                                       constant.resizeSplat(permutedType));
+    SmallVector<float> values(constant.getValues<float>());
+    SmallVector<int64_t> sourceStrides = computeStrides(type.getShape());
+    SmallVector<float> permuted(values.size());
+    for (int64_t linear = 0, e = permuted.size(); linear < e; ++linear) {
+      int64_t source = 0, rest = linear;
+      for (int64_t d = shape.size() - 1; d >= 0; --d) {
+        source += (rest % shape[d]) * sourceStrides[permutation[d]];
+        rest /= shape[d];
+      }
+      permuted[linear] = values[source];
+    }
+    return arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(permutedType, ArrayRef<float>(permuted)));
+  }
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, value, init, permutation)
+      ->getResult(0);
 }

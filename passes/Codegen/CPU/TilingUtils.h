@@ -23,6 +23,13 @@ bool readsOrWritesBooleans(Operation *op);
 /// tensor.extract becomes loads or gathers.
 LogicalResult vectorizeLinalgOp(RewriterBase &rewriter, Operation *op);
 
+/// `value` (a ranked tensor) with its dimensions permuted as
+/// linalg.transpose does (result dimension i is dimension
+/// `permutation[i]`): a new constant when `value` is an f32 or splat
+/// constant, else a linalg.transpose.
+Value permute(RewriterBase &rewriter, Location loc, Value value,
+              ArrayRef<int64_t> permutation);
+
 } // namespace mlir::kiln
 
 #endif // KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H

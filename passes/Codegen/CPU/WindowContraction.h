@@ -1,0 +1,33 @@
+//===- WindowContraction.h - convolutions along their filters ---*- C++ -*-===//
+#ifndef KILN_PASSES_CODEGEN_CPU_WINDOWCONTRACTION_H
+#define KILN_PASSES_CODEGEN_CPU_WINDOWCONTRACTION_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::kiln {
+
+/// Rewrites a static f32 NCHW convolution whose filters are a multiple of
+/// `vectorWidth` as the window contraction
+///   outT[n, oh, ow, f] += in[n, c, oh*s + kh*d, ow*s + kw*d] * wT[kh, kw, c, f]
+/// (loops n, oh, ow, f, kh, kw, c; wT transposed at compile time when the
+/// filter is a constant), followed by a transpose back to NCHW. Its register
+/// tiles run along the filters and read the input where it is: no im2col.
+/// Returns the contraction.
+FailureOr<linalg::GenericOp>
+rewriteAsWindowContraction(RewriterBase &rewriter,
+                           linalg::Conv2DNchwFchwOp conv, int64_t vectorWidth);
+
+/// Rewrites a register tile of a window contraction (every loop of extent 1
+/// but the pixels, the filters and the channels) as a plain contraction
+/// over its non-unit loops and its channels: each window operand becomes a
+/// strided slice (`ow * s + kw` with kw fixed is a stride-s view), unit
+/// dimensions are dropped. Fails when a window index keeps two non-unit
+/// loops. Returns the contraction, which the vectorizer accepts.
+FailureOr<linalg::GenericOp> contractWindowTile(RewriterBase &rewriter,
+                                                linalg::GenericOp tile,
+                                                unsigned channelLoop);
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_CODEGEN_CPU_WINDOWCONTRACTION_H

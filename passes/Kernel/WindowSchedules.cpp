@@ -1,0 +1,217 @@
+//===- WindowSchedules.cpp - schedules of convolutions --------------------===//
+//
+// A convolution computed along its filters is a window contraction
+// out[n, oh, ow, f] += in[n, c, oh * s + kh, ow * s + kw] * w[kh, kw, c, f]
+// (see kiln-conv-to-im2col). Its register tile holds `mr` pixels of an
+// output row x `nr` filters: each step broadcasts `mr` input values and
+// loads `nr / width` filter vectors, straight from the input (no im2col).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Kernel/Schedules.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::kiln;
+using kiln_kernel::ScheduleAttr;
+
+bool kiln::getLinearTerms(
+    AffineExpr expr, SmallVectorImpl<std::pair<unsigned, int64_t>> &terms) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+    terms.push_back({dim.getPosition(), 1});
+    return true;
+  }
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return false;
+  if (binary.getKind() == AffineExprKind::Add)
+    return getLinearTerms(binary.getLHS(), terms) &&
+           getLinearTerms(binary.getRHS(), terms);
+  auto dim = dyn_cast<AffineDimExpr>(binary.getLHS());
+  auto coefficient = dyn_cast<AffineConstantExpr>(binary.getRHS());
+  if (binary.getKind() != AffineExprKind::Mul || !dim || !coefficient ||
+      coefficient.getValue() <= 0)
+    return false;
+  terms.push_back({dim.getPosition(), coefficient.getValue()});
+  return true;
+}
+
+/// Whether the body of `op` is `yield out + a * b` over f32.
+static bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block *body = op.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (body->getOperations().size() != 3 || yield.getNumOperands() != 1)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value out = body->getArgument(2);
+  Value product = add.getLhs() == out ? add.getRhs() : add.getLhs();
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul || (add.getLhs() != out && add.getRhs() != out))
+    return false;
+  Value a = body->getArgument(0), b = body->getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 || !generic.hasPureTensorSemantics() ||
+      !isMultiplyAccumulate(generic) ||
+      llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+    return failure();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  AffineMap window = maps[0], filter = maps[1], out = maps[2];
+  if (window.isProjectedPermutation() || !filter.isProjectedPermutation() ||
+      !out.isProjectedPermutation())
+    return failure();
+  // Which loops the window reads, and which of them it reads plainly.
+  unsigned numLoops = op.getNumLoops();
+  SmallVector<bool> inWindow(numLoops, false), plainInWindow(numLoops, false);
+  for (AffineExpr result : window.getResults()) {
+    SmallVector<std::pair<unsigned, int64_t>> terms;
+    if (!getLinearTerms(result, terms))
+      return failure();
+    for (auto [dim, coefficient] : terms)
+      inWindow[dim] = true;
+    if (auto dim = dyn_cast<AffineDimExpr>(result))
+      plainInWindow[dim.getPosition()] = true;
+  }
+  WindowLoops loops;
+  std::optional<unsigned> filterLoop, pixelLoop, channelLoop;
+  for (AffineExpr result : out.getResults()) {
+    unsigned dim = cast<AffineDimExpr>(result).getPosition();
+    if (!inWindow[dim]) {
+      if (filterLoop)
+        return failure();
+      filterLoop = dim;
+    } else {
+      if (pixelLoop && !plainInWindow[*pixelLoop])
+        loops.row = *pixelLoop;
+      pixelLoop = dim;
+    }
+  }
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned dim = 0; dim < numLoops; ++dim)
+    if (iterators[dim] == utils::IteratorType::reduction &&
+        plainInWindow[dim] && filter.isFunctionOfDim(dim))
+      channelLoop = dim;
+  if (!filterLoop || !pixelLoop || !channelLoop ||
+      !filter.isFunctionOfDim(*filterLoop))
+    return failure();
+  loops.pixel = *pixelLoop;
+  loops.filter = *filterLoop;
+  loops.channel = *channelLoop;
+  return loops;
+}
+
+namespace {
+
+struct WindowSizes {
+  int64_t mr, nr, rows, fc, kc;
+  bool threads;
+};
+
+ScheduleAttr windowSchedule(linalg::LinalgOp root, const WindowLoops &loops,
+                            const WindowSizes &sizes) {
+  SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+  SmallVector<int64_t> tiles(iterators.size()), vector(iterators.size(), 1);
+  // Other parallel loops (the batch) one at a time; window offsets whole.
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    tiles[i] = iterator == utils::IteratorType::parallel ? 1 : 0;
+  tiles[loops.pixel] = 0;
+  tiles[loops.filter] = sizes.fc;
+  tiles[loops.channel] = sizes.kc;
+  if (loops.row)
+    tiles[*loops.row] = sizes.rows;
+  vector[loops.pixel] = sizes.mr;
+  vector[loops.filter] = sizes.nr;
+  return ScheduleAttr::get(root->getContext(), "conv", tiles, vector,
+                           /*pack=*/false, sizes.threads);
+}
+
+SmallVector<int64_t> divisors(int64_t extent) {
+  SmallVector<int64_t> result;
+  for (int64_t d = 1; d <= extent; ++d)
+    if (extent % d == 0)
+      result.push_back(d);
+  return result;
+}
+
+/// The product of the window's offset loops (kh x kw): the filter values
+/// each channel contributes per output.
+int64_t windowTaps(linalg::LinalgOp root, const WindowLoops &loops) {
+  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+  int64_t taps = 1;
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::reduction && i != loops.channel)
+      taps *= ranges[i];
+  return taps;
+}
+
+} // namespace
+
+SmallVector<ScheduleAttr>
+kiln::enumerateWindowSchedules(linalg::LinalgOp root, const WindowLoops &loops,
+                               int64_t width) {
+  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+  int64_t channels = ranges[loops.channel];
+  SmallVector<int64_t> kcs = {0};
+  for (int64_t kc = 2; kc < channels; kc *= 2)
+    if (channels % kc == 0)
+      kcs.push_back(kc);
+  SmallVector<int64_t> rowTiles =
+      loops.row ? divisors(ranges[*loops.row]) : SmallVector<int64_t>{1};
+  SmallVector<ScheduleAttr> schedules;
+  for (int64_t mr : registerRows(ranges[loops.pixel]))
+    for (int64_t nr : registerColumns(ranges[loops.filter], width)) {
+      if (mr * std::max<int64_t>(nr / width, 1) > kMaxAccumulators)
+        continue;
+      for (int64_t rows : rowTiles)
+        for (int64_t fc : dividingMultiples(nr, ranges[loops.filter], 2048))
+          for (int64_t kc : kcs)
+            for (bool threads : {false, true})
+              schedules.push_back(windowSchedule(
+                  root, loops, {mr, nr, rows, fc, kc, threads}));
+    }
+  return schedules;
+}
+
+ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
+                                        const WindowLoops &loops,
+                                        int64_t width) {
+  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+  int64_t filters = ranges[loops.filter], pixels = ranges[loops.pixel];
+  // Two filter vectors, and as many pixels as the accumulators allow.
+  int64_t nr = registerColumns(filters, width).front();
+  if (filters % (2 * width) == 0)
+    nr = 2 * width;
+  int64_t mr = 1;
+  for (int64_t rows : {12, 8, 7, 6, 4, 2})
+    if (pixels % rows == 0 &&
+        rows * std::max<int64_t>(nr / width, 1) <= kMaxAccumulators) {
+      mr = rows;
+      break;
+    }
+  // A level-1 tile of up to 256 output pixels x 64 filters: its filter
+  // panel and input rows stay in L2 while every register tile reuses them.
+  int64_t rows = 1;
+  if (loops.row)
+    for (int64_t d : divisors(ranges[*loops.row]))
+      if (d * pixels <= 256)
+        rows = d;
+  int64_t fc = nr * dividingTile(filters / nr, std::max<int64_t>(64 / nr, 1));
+  // Channel blocks keep a register column's filter panel (taps x kc x nr)
+  // within about 150 KB.
+  int64_t channels = ranges[loops.channel];
+  int64_t taps = windowTaps(root, loops);
+  int64_t kc = 0;
+  if (channels * taps > 1152)
+    kc = dividingTile(channels, std::max<int64_t>(1152 / taps, 1));
+  if (kc == 1 || kc == channels)
+    kc = 0;
+  return windowSchedule(root, loops, {mr, nr, rows, fc, kc, /*threads=*/true});
+}

@@ -1,0 +1,42 @@
+// RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col=vector-width=4 | FileCheck %s --check-prefix=REWRITE
+// RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules -kiln-tile-and-vectorize | FileCheck %s --check-prefix=CODEGEN
+
+// A static convolution whose filters are a multiple of the vector width is a
+// window contraction outT[n, oh, ow, f] += in[n, c, oh*s + kh*d,
+// ow*s + kw*d] * wT[kh, kw, c, f]: the constant filter is transposed at
+// compile time, the zero init is a fill of the transposed shape, and the
+// result is transposed back to NCHW.
+// REWRITE-DAG:   #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d6, d1 * 2 + d4, d2 * 2 + d5 * 3)>
+// REWRITE-DAG:   #[[FILT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+// REWRITE-LABEL: func @window(
+// REWRITE:         %[[WT:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00]], {{\[\[}}2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00]]]]> : tensor<1x2x1x4xf32>
+// REWRITE:         %[[INIT:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x4x4xf32>)
+// REWRITE:         %[[OUT:.+]] = linalg.generic {indexing_maps = [#[[WIN]], #[[FILT]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %[[WT]] : tensor<1x1x5x10xf32>, tensor<1x2x1x4xf32>) outs(%[[INIT]] : tensor<1x2x4x4xf32>)
+// REWRITE-NOT:     linalg.conv_2d_nchw_fchw
+// REWRITE:         linalg.transpose ins(%[[OUT]] : tensor<1x2x4x4xf32>) outs(%{{.*}} : tensor<1x4x2x4xf32>) permutation = [0, 3, 1, 2]
+func.func @window(%x: tensor<1x1x5x10xf32>) -> tensor<1x4x2x4xf32> {
+  %w = arith.constant dense<[[[[1.0, 2.0]]], [[[3.0, 4.0]]], [[[5.0, 6.0]]], [[[7.0, 8.0]]]]> : tensor<4x1x1x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x4x2x4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x2x4xf32>) -> tensor<1x4x2x4xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<[1, 3]> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x1x5x10xf32>, tensor<4x1x1x2xf32>) outs(%init : tensor<1x4x2x4xf32>) -> tensor<1x4x2x4xf32>
+  return %0 : tensor<1x4x2x4xf32>
+}
+
+// -----
+
+// The schedule's register tile is 4 output pixels x 32 filters (two
+// vectors), summed one channel and one window offset at a time: the pixels
+// of one window offset are a stride-2 view of an input row, broadcast
+// against a row of filters (no im2col). The transpose back to NCHW reads
+// 16 filters x 4 pixels at a time and transposes them in registers.
+// CODEGEN-LABEL: func @window_register_tile(
+// CODEGEN:         scf.for
+// CODEGEN:           tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 4] [1, 1, 1, 2] : tensor<1x1x1x7xf32> to tensor<1x4xf32>
+// CODEGEN:           arith.mulf %{{.*}}, %{{.*}} : vector<4x32x1xf32>
+// CODEGEN:         vector.transfer_read {{.*}} : tensor<1x1x4x16xf32>, vector<1x16x1x4xf32>
+func.func @window_register_tile(%x: tensor<1x32x10x10xf32>, %init: tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32> {
+  %w = arith.constant dense<1.0> : tensor<32x32x3x3xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x32x10x10xf32>, tensor<32x32x3x3xf32>) outs(%init : tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32>
+  return %0 : tensor<1x32x4x4xf32>
+}
