@@ -45,11 +45,12 @@ bool isMatmulLike(linalg::LinalgOp op);
 
 /// The loops of a window contraction (a convolution computed along its
 /// filters) that its schedule tiles: the output pixels of a row (`pixel`),
-/// the output rows (`row`, if any), the filters (`filter`) and the input
-/// channels summed over (`channel`).
+/// the output rows (`row`, if any), the filters within a panel (`filter`),
+/// the panels (`filterBlock`, if the filters are laid out in panels) and
+/// the input channels summed over (`channel`).
 struct WindowLoops {
   unsigned pixel, filter, channel;
-  std::optional<unsigned> row;
+  std::optional<unsigned> row, filterBlock;
 };
 
 /// Decomposes `expr` into `sum(coefficient * dim)` terms; false when it is

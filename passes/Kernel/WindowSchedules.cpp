@@ -84,8 +84,10 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
   for (AffineExpr result : out.getResults()) {
     unsigned dim = cast<AffineDimExpr>(result).getPosition();
     if (!inWindow[dim]) {
-      if (filterLoop)
+      if (loops.filterBlock)
         return failure();
+      if (filterLoop)
+        loops.filterBlock = *filterLoop;
       filterLoop = dim;
     } else {
       if (pixelLoop && !plainInWindow[*pixelLoop])
@@ -99,7 +101,8 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
         plainInWindow[dim] && filter.isFunctionOfDim(dim))
       channelLoop = dim;
   if (!filterLoop || !pixelLoop || !channelLoop ||
-      !filter.isFunctionOfDim(*filterLoop))
+      !filter.isFunctionOfDim(*filterLoop) ||
+      (loops.filterBlock && !filter.isFunctionOfDim(*loops.filterBlock)))
     return failure();
   loops.pixel = *pixelLoop;
   loops.filter = *filterLoop;
@@ -109,8 +112,10 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
 
 namespace {
 
+/// `filterTile`: the level-1 tile of the filter panels when the filters
+/// are laid out in panels, else of the filters.
 struct WindowSizes {
-  int64_t mr, nr, rows, fc, kc;
+  int64_t mr, nr, rows, filterTile, kc;
   bool threads;
 };
 
@@ -122,7 +127,11 @@ ScheduleAttr windowSchedule(linalg::LinalgOp root, const WindowLoops &loops,
   for (auto [i, iterator] : llvm::enumerate(iterators))
     tiles[i] = iterator == utils::IteratorType::parallel ? 1 : 0;
   tiles[loops.pixel] = 0;
-  tiles[loops.filter] = sizes.fc;
+  tiles[loops.filter] = sizes.filterTile;
+  if (loops.filterBlock) {
+    tiles[*loops.filterBlock] = sizes.filterTile;
+    tiles[loops.filter] = 0;
+  }
   tiles[loops.channel] = sizes.kc;
   if (loops.row)
     tiles[*loops.row] = sizes.rows;
@@ -170,12 +179,16 @@ kiln::enumerateWindowSchedules(linalg::LinalgOp root, const WindowLoops &loops,
     for (int64_t nr : registerColumns(ranges[loops.filter], width)) {
       if (mr * std::max<int64_t>(nr / width, 1) > kMaxAccumulators)
         continue;
+      SmallVector<int64_t> filterTiles =
+          loops.filterBlock
+              ? dividingMultiples(1, ranges[*loops.filterBlock], 2048)
+              : dividingMultiples(nr, ranges[loops.filter], 2048);
       for (int64_t rows : rowTiles)
-        for (int64_t fc : dividingMultiples(nr, ranges[loops.filter], 2048))
+        for (int64_t filterTile : filterTiles)
           for (int64_t kc : kcs)
             for (bool threads : {false, true})
               schedules.push_back(windowSchedule(
-                  root, loops, {mr, nr, rows, fc, kc, threads}));
+                  root, loops, {mr, nr, rows, filterTile, kc, threads}));
     }
   return schedules;
 }
@@ -185,10 +198,13 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
                                         int64_t width) {
   SmallVector<int64_t> ranges = root.getStaticLoopRanges();
   int64_t filters = ranges[loops.filter], pixels = ranges[loops.pixel];
-  // Two filter vectors, and as many pixels as the accumulators allow.
+  // Two filter vectors (a whole panel), and as many pixels as the
+  // accumulators allow.
   int64_t nr = registerColumns(filters, width).front();
   if (filters % (2 * width) == 0)
     nr = 2 * width;
+  if (loops.filterBlock && filters <= 2 * width)
+    nr = filters;
   int64_t mr = 1;
   for (int64_t rows : {12, 8, 7, 6, 4, 2})
     if (pixels % rows == 0 &&
@@ -203,7 +219,11 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
     for (int64_t d : divisors(ranges[*loops.row]))
       if (d * pixels <= 256)
         rows = d;
-  int64_t fc = nr * dividingTile(filters / nr, std::max<int64_t>(64 / nr, 1));
+  int64_t filterTile =
+      loops.filterBlock
+          ? dividingTile(ranges[*loops.filterBlock],
+                         std::max<int64_t>(64 / filters, 1))
+          : nr * dividingTile(filters / nr, std::max<int64_t>(64 / nr, 1));
   // Channel blocks keep a register column's filter panel (taps x kc x nr)
   // within about 150 KB.
   int64_t channels = ranges[loops.channel];
@@ -213,5 +233,6 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
     kc = dividingTile(channels, std::max<int64_t>(1152 / taps, 1));
   if (kc == 1 || kc == channels)
     kc = 0;
-  return windowSchedule(root, loops, {mr, nr, rows, fc, kc, /*threads=*/true});
+  return windowSchedule(root, loops,
+                        {mr, nr, rows, filterTile, kc, /*threads=*/true});
 }

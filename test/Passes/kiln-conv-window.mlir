@@ -2,18 +2,21 @@
 // RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules -kiln-tile-and-vectorize | FileCheck %s --check-prefix=CODEGEN
 
 // A static convolution whose filters are a multiple of the vector width is a
-// window contraction outT[n, oh, ow, f] += in[n, c, oh*s + kh*d,
-// ow*s + kw*d] * wT[kh, kw, c, f]: the constant filter is transposed at
-// compile time, the zero init is a fill of the transposed shape, and the
-// result is transposed back to NCHW.
-// REWRITE-DAG:   #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d6, d1 * 2 + d4, d2 * 2 + d5 * 3)>
-// REWRITE-DAG:   #[[FILT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+// window contraction outP[n, oh, ow, fo, fi] += in[n, c, oh*s + kh*d,
+// ow*s + kw*d] * panels[fo, kh, kw, c, fi] over panels of filters (here one
+// of 4): the constant filter is laid out in panels at compile time, the
+// zero init is a fill of the new shape, and the result is collapsed and
+// transposed back to NCHW.
+// REWRITE-DAG:   #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d7, d1 * 2 + d5, d2 * 2 + d6 * 3)>
+// REWRITE-DAG:   #[[FILT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d5, d6, d7, d4)>
+// REWRITE-DAG:   #[[OUTMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
 // REWRITE-LABEL: func @window(
-// REWRITE:         %[[WT:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00]], {{\[\[}}2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00]]]]> : tensor<1x2x1x4xf32>
-// REWRITE:         %[[INIT:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x4x4xf32>)
-// REWRITE:         %[[OUT:.+]] = linalg.generic {indexing_maps = [#[[WIN]], #[[FILT]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %[[WT]] : tensor<1x1x5x10xf32>, tensor<1x2x1x4xf32>) outs(%[[INIT]] : tensor<1x2x4x4xf32>)
+// REWRITE:         %[[WT:.+]] = arith.constant dense<{{\[\[\[\[\[}}1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00]], {{\[\[}}2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00]]]]]> : tensor<1x1x2x1x4xf32>
+// REWRITE:         %[[INIT:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x4x1x4xf32>)
+// REWRITE:         %[[OUT:.+]] = linalg.generic {indexing_maps = [#[[WIN]], #[[FILT]], #[[OUTMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %[[WT]] : tensor<1x1x5x10xf32>, tensor<1x1x2x1x4xf32>) outs(%[[INIT]] : tensor<1x2x4x1x4xf32>)
 // REWRITE-NOT:     linalg.conv_2d_nchw_fchw
-// REWRITE:         linalg.transpose ins(%[[OUT]] : tensor<1x2x4x4xf32>) outs(%{{.*}} : tensor<1x4x2x4xf32>) permutation = [0, 3, 1, 2]
+// REWRITE:         %[[NHWC:.+]] = tensor.collapse_shape %[[OUT]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x2x4x1x4xf32> into tensor<1x2x4x4xf32>
+// REWRITE:         linalg.transpose ins(%[[NHWC]] : tensor<1x2x4x4xf32>) outs(%{{.*}} : tensor<1x4x2x4xf32>) permutation = [0, 3, 1, 2]
 func.func @window(%x: tensor<1x1x5x10xf32>) -> tensor<1x4x2x4xf32> {
   %w = arith.constant dense<[[[[1.0, 2.0]]], [[[3.0, 4.0]]], [[[5.0, 6.0]]], [[[7.0, 8.0]]]]> : tensor<4x1x1x2xf32>
   %zero = arith.constant 0.0 : f32
@@ -25,8 +28,8 @@ func.func @window(%x: tensor<1x1x5x10xf32>) -> tensor<1x4x2x4xf32> {
 
 // -----
 
-// The schedule's register tile is 4 output pixels x 32 filters (two
-// vectors), summed one channel and one window offset at a time: the pixels
+// The schedule's register tile is 4 output pixels x 32 filters (a panel of
+// two vectors), summed one channel and one window offset at a time: the pixels
 // of one window offset are a stride-2 view of an input row, broadcast
 // against a row of filters (no im2col). The transpose back to NCHW reads
 // 16 filters x 4 pixels at a time and transposes them in registers.

@@ -9,29 +9,6 @@
 
 using namespace mlir;
 
-/// `value` of shape [.., d, ..] viewed with dimension `dim` split in two
-/// (outer, `inner`).
-static Value splitDim(RewriterBase &rewriter, Location loc, Value value,
-                      int64_t dim, int64_t inner) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape;
-  SmallVector<ReassociationIndices> groups;
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    ReassociationIndices group = {(int64_t)shape.size()};
-    if (d == dim) {
-      shape.push_back(type.getDimSize(d) / inner);
-      group.push_back(shape.size());
-      shape.push_back(inner);
-    } else {
-      shape.push_back(type.getDimSize(d));
-    }
-    groups.push_back(group);
-  }
-  return tensor::ExpandShapeOp::create(
-      rewriter, loc, RankedTensorType::get(shape, type.getElementType()), value,
-      groups);
-}
-
 FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
                                               linalg::MatmulOp matmul,
                                               int64_t mr, int64_t nr) {
@@ -55,11 +32,11 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   // A[M, K] -> [M/mr, mr, K] -> [M/mr, K, mr]; B[K, N] -> [K, N/nr, nr] ->
   // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
   Value aPanels =
-      kiln::permute(rewriter, loc, splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
+      kiln::permute(rewriter, loc, kiln::splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
   Value bPanels =
-      kiln::permute(rewriter, loc, splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
+      kiln::permute(rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
   Value cTiles =
-      splitDim(rewriter, loc, splitDim(rewriter, loc, c, 0, mr), 2, nr);
+      kiln::splitDim(rewriter, loc, kiln::splitDim(rewriter, loc, c, 0, mr), 2, nr);
 
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr im, jn, mi, ni, k;

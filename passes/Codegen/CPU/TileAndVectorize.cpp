@@ -205,9 +205,12 @@ struct KilnTileAndVectorizePass
                                 ScheduleAttr schedule) {
     kiln::WindowLoops loops =
         *kiln::matchWindowContraction(cast<linalg::LinalgOp>(blocked));
-    SmallVector<int64_t> order = {loops.filter};
+    SmallVector<int64_t> order;
+    if (loops.filterBlock)
+      order.push_back(*loops.filterBlock);
+    order.push_back(loops.filter);
     for (int64_t i = 0, e = schedule.getVector().size(); i < e; ++i)
-      if (i != loops.filter)
+      if (!llvm::is_contained(order, i))
         order.push_back(i);
     auto tile = dyn_cast_or_null<linalg::GenericOp>(
         kiln::tileWithLoops(rewriter, blocked, schedule.getVector(), order));

@@ -86,3 +86,27 @@ Value kiln::permute(RewriterBase &rewriter, Location loc, Value value,
   return linalg::TransposeOp::create(rewriter, loc, value, init, permutation)
       ->getResult(0);
 }
+
+Value kiln::splitDim(RewriterBase &rewriter, Location loc, Value value,
+                     int64_t dim, int64_t inner) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    ReassociationIndices group = {(int64_t)shape.size()};
+    if (d == dim) {
+      shape.push_back(type.getDimSize(d) / inner);
+      group.push_back(shape.size());
+      shape.push_back(inner);
+    } else {
+      shape.push_back(type.getDimSize(d));
+    }
+    groups.push_back(group);
+  }
+  auto splitType = RankedTensorType::get(shape, type.getElementType());
+  DenseElementsAttr constant;
+  if (matchPattern(value, m_Constant(&constant)))
+    return arith::ConstantOp::create(rewriter, loc,
+                                     constant.reshape(splitType));
+  return tensor::ExpandShapeOp::create(rewriter, loc, splitType, value, groups);
+}

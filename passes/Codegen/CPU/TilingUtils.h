@@ -30,6 +30,11 @@ LogicalResult vectorizeLinalgOp(RewriterBase &rewriter, Operation *op);
 Value permute(RewriterBase &rewriter, Location loc, Value value,
               ArrayRef<int64_t> permutation);
 
+/// `value` of shape [.., d, ..] with dimension `dim` split in two (d /
+/// `inner`, `inner`): a reshaped constant, else a tensor.expand_shape.
+Value splitDim(RewriterBase &rewriter, Location loc, Value value, int64_t dim,
+               int64_t inner);
+
 } // namespace mlir::kiln
 
 #endif // KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H

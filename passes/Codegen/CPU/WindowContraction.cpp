@@ -9,21 +9,6 @@
 
 using namespace mlir;
 
-/// The init of the transposed result: a fill of the same value when `init`
-/// is one (the usual zero), else `init` transposed.
-static Value transposedInit(RewriterBase &rewriter, Location loc, Value init,
-                            ArrayRef<int64_t> permutation) {
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  if (!fill)
-    return kiln::permute(rewriter, loc, init, permutation);
-  auto type = cast<RankedTensorType>(init.getType());
-  SmallVector<int64_t> shape = applyPermutation(type.getShape(), permutation);
-  Value empty =
-      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
-  return linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
-      .getResult(0);
-}
-
 FailureOr<linalg::GenericOp>
 kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
                                  linalg::Conv2DNchwFchwOp conv,
@@ -42,35 +27,53 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
     return failure();
   SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
   SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+  int64_t filters = outType.getDimSize(1);
+  int64_t panel = filters % (2 * vectorWidth) ? vectorWidth : 2 * vectorWidth;
 
   Location loc = conv.getLoc();
   MLIRContext *ctx = rewriter.getContext();
   rewriter.setInsertionPoint(conv);
-  // filter[f, c, kh, kw] -> wT[kh, kw, c, f]; out[n, f, oh, ow] ->
-  // outT[n, oh, ow, f].
-  Value filterT = permute(rewriter, loc, filter, {2, 3, 1, 0});
-  Value initT = transposedInit(rewriter, loc, init, {0, 2, 3, 1});
-  AffineExpr n, oh, ow, f, kh, kw, c;
-  bindDims(ctx, n, oh, ow, f, kh, kw, c);
+  // filter[f, c, kh, kw] -> panels[f / panel, kh, kw, c, panel]: a register
+  // tile streams one panel contiguously. out[n, f, oh, ow] ->
+  // outP[n, oh, ow, f / panel, panel].
+  Value panels = permute(rewriter, loc, splitDim(rewriter, loc, filter, 0, panel),
+                         {0, 3, 4, 2, 1});
+  Value panelInit;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    Value empty = tensor::EmptyOp::create(
+        rewriter, loc,
+        ArrayRef<int64_t>{outType.getDimSize(0), outType.getDimSize(2),
+                          outType.getDimSize(3), filters / panel, panel},
+        outType.getElementType());
+    panelInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+                    .getResult(0);
+  } else {
+    panelInit = permute(rewriter, loc, splitDim(rewriter, loc, init, 1, panel),
+                        {0, 3, 4, 1, 2});
+  }
+  AffineExpr n, oh, ow, fo, fi, kh, kw, c;
+  bindDims(ctx, n, oh, ow, fo, fi, kh, kw, c);
   SmallVector<AffineMap> maps = {
-      AffineMap::get(7, 0,
+      AffineMap::get(8, 0,
                      {n, c, oh * strides[0] + kh * dilations[0],
                       ow * strides[1] + kw * dilations[1]},
                      ctx),
-      AffineMap::get(7, 0, {kh, kw, c, f}, ctx),
-      AffineMap::get(7, 0, {n, oh, ow, f}, ctx)};
-  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+      AffineMap::get(8, 0, {fo, kh, kw, c, fi}, ctx),
+      AffineMap::get(8, 0, {n, oh, ow, fo, fi}, ctx)};
+  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
   iterators.append(3, utils::IteratorType::reduction);
   auto contraction = linalg::GenericOp::create(
-      rewriter, loc, initT.getType(), ValueRange{input, filterT},
-      ValueRange{initT}, maps, iterators,
+      rewriter, loc, panelInit.getType(), ValueRange{input, panels},
+      ValueRange{panelInit}, maps, iterators,
       [](OpBuilder &b, Location loc, ValueRange args) {
         Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
         linalg::YieldOp::create(
             b, loc, arith::AddFOp::create(b, loc, args[2], product).getResult());
       });
-  rewriter.replaceOp(conv, permute(rewriter, loc, contraction.getResult(0),
-                                   {0, 3, 1, 2}));
+  Value nhwc = tensor::CollapseShapeOp::create(
+      rewriter, loc, contraction.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  rewriter.replaceOp(conv, permute(rewriter, loc, nhwc, {0, 3, 1, 2}));
   return contraction;
 }
 

@@ -9,11 +9,13 @@ namespace mlir::kiln {
 
 /// Rewrites a static f32 NCHW convolution whose filters are a multiple of
 /// `vectorWidth` as the window contraction
-///   outT[n, oh, ow, f] += in[n, c, oh*s + kh*d, ow*s + kw*d] * wT[kh, kw, c, f]
-/// (loops n, oh, ow, f, kh, kw, c; wT transposed at compile time when the
-/// filter is a constant), followed by a transpose back to NCHW. Its register
-/// tiles run along the filters and read the input where it is: no im2col.
-/// Returns the contraction.
+///   outP[n, oh, ow, fo, fi] +=
+///       in[n, c, oh*s + kh*d, ow*s + kw*d] * panels[fo, kh, kw, c, fi]
+/// (loops n, oh, ow, fo, fi, kh, kw, c) over filter panels of one or two
+/// vectors (f = fo * panel + fi, laid out at compile time when the filter is
+/// a constant), followed by a transpose back to NCHW. Its register tiles run
+/// along a panel's filters, streaming the panel contiguously, and read the
+/// input where it is: no im2col. Returns the contraction.
 FailureOr<linalg::GenericOp>
 rewriteAsWindowContraction(RewriterBase &rewriter,
                            linalg::Conv2DNchwFchwOp conv, int64_t vectorWidth);
