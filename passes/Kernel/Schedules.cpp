@@ -26,6 +26,10 @@ bool kiln::isMatmulLike(linalg::LinalgOp op) {
          !dims->k.empty();
 }
 
+/// Level-1 tiles a kernel other than a contraction is split into, at least,
+/// where its loops allow: enough for the threads, few enough that each has
+/// work to amortize its loop overhead.
+static constexpr int64_t kMinLevel1Tiles = 16;
 /// Elements a reduction may hold in one vector before it is tiled too.
 static constexpr int64_t kMaxReductionVector = 256;
 
@@ -195,6 +199,57 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
 
 } // namespace
 
+/// The innermost parallel loop of `op`, if any.
+static std::optional<unsigned> innermostParallelLoop(linalg::LinalgOp op) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t i = iterators.size() - 1; i >= 0; --i)
+    if (iterators[i] == utils::IteratorType::parallel)
+      return i;
+  return std::nullopt;
+}
+
+/// A parallel loop of `op`, other than its innermost, along which one of its
+/// inputs is contiguous in memory: the input is read transposed. Looks
+/// through the ops producing its inputs in the same block (a transpose
+/// followed by its epilogue), up to `depth` of them.
+static std::optional<unsigned> transposedLoop(linalg::LinalgOp op,
+                                              unsigned depth) {
+  std::optional<unsigned> innermost = innermostParallelLoop(op);
+  if (!innermost)
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  auto parallelLoop = [&](AffineExpr e) -> std::optional<unsigned> {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim || dim.getPosition() == *innermost ||
+        iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      return std::nullopt;
+    return dim.getPosition();
+  };
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0 || !map.isProjectedPermutation())
+      continue;
+    if (std::optional<unsigned> loop = parallelLoop(map.getResults().back()))
+      return loop;
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || depth == 0 ||
+        producer->getBlock() != op->getBlock() ||
+        producer.getNumDpsInits() != 1)
+      continue;
+    std::optional<unsigned> inner = transposedLoop(producer, depth - 1);
+    if (!inner)
+      continue;
+    // The producer's loop -> the dimension of its result -> our loop.
+    AffineMap produced =
+        producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
+    for (auto [d, result] : llvm::enumerate(produced.getResults()))
+      if (result == getAffineDimExpr(*inner, op->getContext()))
+        if (std::optional<unsigned> loop = parallelLoop(map.getResult(d)))
+          return loop;
+  }
+  return std::nullopt;
+}
+
 SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -210,28 +265,17 @@ SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   for (auto [i, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::reduction)
       vector[i] = wholeReduction ? 0 : 1;
-  int64_t innermost = -1;
-  for (int64_t i = ranges.size() - 1; i >= 0 && innermost < 0; --i)
-    if (iterators[i] == utils::IteratorType::parallel) {
-      vector[i] = dividingTile(ranges[i], width);
-      innermost = i;
-    }
-  // An input read transposed (its innermost dimension is another parallel
-  // loop) is read as whole vectors too, and transposed in registers.
-  if (innermost < 0 || vector[innermost] < 4)
+  std::optional<unsigned> innermost = innermostParallelLoop(op);
+  if (!innermost)
     return vector;
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    AffineMap map = op.getMatchingIndexingMap(input);
-    if (map.getNumResults() == 0 || !map.isProjectedPermutation())
-      continue;
-    auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
-    if (!last || last.getPosition() == innermost)
-      continue;
-    unsigned loop = last.getPosition();
-    if (iterators[loop] == utils::IteratorType::parallel &&
-        !ShapedType::isDynamic(ranges[loop]) && ranges[loop] % width == 0)
-      vector[loop] = width;
-  }
+  vector[*innermost] = dividingTile(ranges[*innermost], width);
+  // An input read transposed is read as whole vectors along its contiguous
+  // dimension too, and transposed in registers.
+  std::optional<unsigned> transposed = transposedLoop(op, /*depth=*/3);
+  if (vector[*innermost] >= 4 && transposed &&
+      !ShapedType::isDynamic(ranges[*transposed]) &&
+      ranges[*transposed] % width == 0)
+    vector[*transposed] = width;
   return vector;
 }
 
@@ -295,8 +339,24 @@ ScheduleAttr kiln::chooseSchedule(DispatchOp dispatch, int64_t vectorWidth) {
   if (root->strategy == "conv")
     return chooseWindowSchedule(root->op, *matchWindowContraction(root->op),
                                 vectorWidth);
-  unsigned depth = outerParallelLoops(root->op);
+  // The fewest outer loops whose tiles keep the threads busy: more tiles
+  // only add loop overhead.
   SmallVector<int64_t> vector = defaultVector(root->op, vectorWidth);
+  SmallVector<int64_t> ranges = root->op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators =
+      root->op.getIteratorTypesArray();
+  unsigned depth = 0;
+  int64_t tiles = 1;
+  for (auto [i, iterator] : llvm::enumerate(iterators)) {
+    if (depth == outerParallelLoops(root->op) || tiles >= kMinLevel1Tiles)
+      break;
+    if (iterator != utils::IteratorType::parallel)
+      continue;
+    ++depth;
+    tiles *= ShapedType::isDynamic(ranges[i])
+                 ? kMinLevel1Tiles
+                 : ranges[i] / std::max<int64_t>(vector[i], 1);
+  }
   return ScheduleAttr::get(dispatch.getContext(), root->strategy,
                            outerTiles(root->op, depth, vector), vector,
                            /*pack=*/false, /*threads=*/depth > 0);

@@ -37,7 +37,8 @@ func.func @window(%x: tensor<1x1x5x10xf32>) -> tensor<1x4x2x4xf32> {
 // CODEGEN:         scf.for
 // CODEGEN:           tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 4] [1, 1, 1, 2] : tensor<1x1x1x7xf32> to tensor<1x4xf32>
 // CODEGEN:           arith.mulf %{{.*}}, %{{.*}} : vector<4x32x1xf32>
-// CODEGEN:         vector.transfer_read {{.*}} : tensor<1x1x4x16xf32>, vector<1x16x1x4xf32>
+// CODEGEN:         vector.transfer_read {{.*}} : tensor<1x1x4x16xf32>, vector<1x1x4x16xf32>
+// CODEGEN:         vector.transpose %{{.*}}, [0, 3, 1, 2] : vector<1x1x4x16xf32> to vector<1x16x1x4xf32>
 func.func @window_register_tile(%x: tensor<1x32x10x10xf32>, %init: tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32> {
   %w = arith.constant dense<1.0> : tensor<32x32x3x3xf32>
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x32x10x10xf32>, tensor<32x32x3x3xf32>) outs(%init : tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32>

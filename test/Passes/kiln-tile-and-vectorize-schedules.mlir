@@ -10,6 +10,7 @@
 // CHECK:           vector.transfer_write %{{.*}} : vector<1x16xf32>, tensor<1x16xf32>
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<64x64xf32>)
 // CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x64xf32>
+// CHECK:             vector.transpose %{{.*}}, [0, 2, 1] : vector<1x8x16xf32> to vector<1x16x8xf32>
 // CHECK:             vector.transfer_write %{{.*}} : vector<1x16x8xf32>, tensor<1x16x8xf32>
 // CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<64x2x32xf32>
 // CHECK:             vector.transfer_write %{{.*}} : vector<1x1x16xf32>, tensor<1x1x16xf32>

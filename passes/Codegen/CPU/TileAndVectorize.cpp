@@ -27,6 +27,7 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -144,6 +145,31 @@ struct KilnTileAndVectorizePass
     for (DispatchOp dispatch : dispatches)
       inlineDispatch(rewriter, dispatch);
     simplifyDynamicSizes(func);
+    lowerTransposingTransfers(func);
+  }
+
+  /// A transfer that transposes (a vectorized transpose, the packing of a
+  /// matmul's A) becomes a contiguous transfer and a vector.transpose,
+  /// which the LLVM lowering turns into shuffles; left as is, the transfer
+  /// would be unrolled into single elements.
+  void lowerTransposingTransfers(func::FuncOp func) {
+    SmallVector<Operation *> transposing;
+    func.walk([&](VectorTransferOpInterface transfer) {
+      // The memory's innermost dimension is not the vector's, and both
+      // are more than one element.
+      AffineMap map = transfer.getPermutationMap();
+      ArrayRef<int64_t> shape = transfer.getVectorType().getShape();
+      if (!map.isPermutation() || shape.empty() || shape.back() == 1)
+        return;
+      AffineExpr innermost =
+          getAffineDimExpr(map.getNumDims() - 1, func.getContext());
+      for (auto [i, result] : llvm::enumerate(map.getResults()))
+        if (result == innermost && i + 1 != shape.size() && shape[i] > 1)
+          transposing.push_back(transfer);
+    });
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    (void)applyOpPatternsGreedily(transposing, std::move(patterns));
   }
 
   void compileDispatch(IRRewriter &rewriter, DispatchOp dispatch,
