@@ -112,6 +112,9 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
 
 namespace {
 
+/// Level-1 tiles a window contraction is split into, where it can be.
+constexpr int64_t kMinWindowTiles = 4;
+
 /// `filterTile`: the level-1 tile of the filter panels when the filters
 /// are laid out in panels, else of the filters.
 struct WindowSizes {
@@ -224,6 +227,21 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
           ? dividingTile(ranges[*loops.filterBlock],
                          std::max<int64_t>(64 / filters, 1))
           : nr * dividingTile(filters / nr, std::max<int64_t>(64 / nr, 1));
+  // A few tiles at least, for the threads: fewer rows per tile first.
+  int64_t filterTiles = loops.filterBlock ? ranges[*loops.filterBlock]
+                                          : filters / nr;
+  int64_t perTile = loops.filterBlock ? filterTile : filterTile / nr;
+  auto tileCount = [&] {
+    return (loops.row ? ranges[*loops.row] / rows : 1) * filterTiles / perTile;
+  };
+  while (tileCount() < kMinWindowTiles && (rows > 1 || perTile > 1)) {
+    if (rows > 1) {
+      rows = divisors(rows).end()[-2];
+      continue;
+    }
+    perTile /= 2;
+    filterTile /= 2;
+  }
   // Channel blocks keep a register column's filter panel (taps x kc x nr)
   // within about 150 KB.
   int64_t channels = ranges[loops.channel];

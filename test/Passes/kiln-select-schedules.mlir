@@ -1,5 +1,5 @@
-// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules | FileCheck %s
-// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-fuse -kiln-select-schedules="force=0" | FileCheck %s --check-prefix=FIRST
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules="force=0" | FileCheck %s --check-prefix=FIRST
 
 // The heuristic: an 8-row x 2-vector register tile, k blocks of 256, packed
 // operands, 256 x 64 level-1 tiles (8 of them) on threads.
@@ -33,4 +33,19 @@ func.func @gemv(%a: tensor<1x768xf32>, %b: tensor<768x3072xf32>) -> tensor<1x307
 func.func @elementwise(%a: tensor<64x128xf32>) -> tensor<64x128xf32> {
   %0 = kiln.tanh %a : tensor<64x128xf32>
   return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+// A convolution is a window contraction, loops (n, oh, ow, fo, fi, kh, kw,
+// c) over panels of 32 filters: a register tile of 8 pixels x one panel,
+// level-1 tiles of 4 output rows x both panels (4 tiles, for the threads),
+// the 64 x 3 x 3 taps summed whole.
+// CHECK-LABEL: func @conv(
+// CHECK:         kiln_kernel.dispatch "conv" schedule <conv, tiles = [1, 4, 0, 2, 0, 0, 0, 0], vector = [1, 1, 8, 1, 32, 1, 1, 1], threads>
+// FIRST-LABEL: func @conv(
+// FIRST:         schedule <conv, tiles = [1, 1, 0, 1, 0, 0, 0, 0], vector = [1, 1, 1, 1, 16, 1, 1, 1]>
+func.func @conv(%x: tensor<1x64x16x16xf32>, %w: tensor<64x64x3x3xf32>) -> tensor<1x64x16x16xf32> {
+  %0 = kiln.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x16x16xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x16x16xf32>
+  return %0 : tensor<1x64x16x16xf32>
 }

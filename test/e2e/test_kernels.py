@@ -120,6 +120,43 @@ def test_every_sampled_candidate_computes_the_same(tmp_path):
         assert_close(out, expected, rtol=1e-4, atol=1e-3)
 
 
+def conv_relu(n, c, f, size, stride, pad):
+    """relu(conv2d(x, w)) in kiln IR, its inputs and its float64 result."""
+    x, w = randn(n, c, size, size), randn(f, c, 3, 3)
+    out = (size + 2 * pad - 3) // stride + 1
+    out_type = type_of(np.empty((n, f, out, out), np.float32))
+    body = (f"%0 = kiln.conv2d %x, %w {{pads = array<i64: {pad}, {pad}, {pad}, {pad}>, "
+            f"strides = array<i64: {stride}, {stride}>}} : ({type_of(x)}, {type_of(w)}) -> {out_type}\n"
+            f"%1 = kiln.relu %0 : {out_type}")
+    mlir = func_text([("x", type_of(x)), ("w", type_of(w))], [("y", out_type, "%1")], body)
+    padded = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
+    windows = windows[:, :, ::stride, ::stride][:, :, :out, :out]
+    expected = np.einsum("ncyxij,fcij->nfyx", windows, w.astype(np.float64))
+    return mlir, {"x": x, "w": w}, np.maximum(expected, 0).astype(np.float32)
+
+
+def test_every_sampled_conv_schedule_computes_the_same(tmp_path):
+    """Convolutions (window contractions) under schedules spread over their
+    space: register tiles, row and filter tiles, channel blocks, threads."""
+    mlir, inputs, expected = conv_relu(2, 16, 32, 16, 2, 1)
+    src = tmp_path / "conv.mlir"
+    src.write_text(mlir)
+    proc = run_tool("kiln-opt", src, "--convert-kiln-to-linalg",
+                    "--kiln-conv-to-im2col", "--kiln-fuse",
+                    "--kiln-select-schedules=list-candidates", check=False)
+    assert proc.returncode == 0, proc.stderr
+    candidates = re.findall(r"#kiln_kernel\.schedule<conv, [^>]*>", proc.stderr)
+    assert len(candidates) > 100
+    for index in sorted({0, len(candidates) - 1,
+                         *range(5, len(candidates), len(candidates) // 10)}):
+        so = tmp_path / f"conv_{index}.so"
+        run_tool("kiln-compile", src, "-o", so,
+                 f"--force-schedule={candidates[index]}")
+        out = run_model(so, inputs, tmp_path, tag=f"c{index}")["y"]
+        assert_close(out, expected, rtol=1e-4, atol=1e-3)
+
+
 def test_forced_schedule_errors(tmp_path):
     mlir, _, _ = matmul_bias_relu(48, 64, 96)
     src = tmp_path / "mm.mlir"
