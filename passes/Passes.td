@@ -85,17 +85,20 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
 def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
   let summary = "Rewrites 2-D NCHW convolutions into forms that vectorize";
   let description = [{
-    Uses upstream linalg's im2col rewrite so that convolutions run through
-    the contraction schedules; its im2col computes input coordinates from
-    linalg.index, so kernels tile it and build the columns tile by tile. A
+    A static f32 convolution whose filters are a multiple of the vector
+    width becomes a window contraction outP[n, oh, ow, fo, fi] +=
+    in[n, c, oh*s + kh*d, ow*s + kw*d] * panels[fo, kh, kw, c, fi] over
+    filter panels of one or two vectors (laid out at compile time for
+    constant filters) and a transpose back to NCHW: its register tiles read
+    the input in place (no im2col) and stream a panel contiguously. Other
+    convolutions use an im2col that computes input coordinates from
+    linalg.index, so kernels tile it and build the columns tile by tile; a
+    convolution with a dynamic batch is first tiled by one image and goes
+    through upstream linalg's im2col, its contraction reading the filter
+    transposed when the filters are a multiple of the vector width. A
     depthwise convolution or a max/sum pooling (up to 7x7) becomes one
     elementwise op over a strided view of the input per window tap, which
-    vectorizes along the output rows and fuses with its neighbours. A convolution with a dynamic batch is first
-    tiled by one image, which gives the im2col static shapes. When the
-    output has too few pixels for a full vector per row of the register
-    tile but the filters are a multiple of the vector width, the contraction
-    reads the filter transposed (folded for constant filters), so that it
-    vectorizes along the filters.
+    vectorizes along the output rows and fuses with its neighbours.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
@@ -113,11 +116,16 @@ def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp
     `threads` is set, else `scf.for`) and fuses the dispatch's other ops into
     the tile; then a contraction root is blocked along k, packed into
     register panels when `pack` is set, and tiled into its `vector` register
-    tile, which becomes a `vector.contract` (outer products); another root is
-    tiled by `vector` and vectorized. Every other linalg op (and every op
-    outside a dispatch) is tiled so that its innermost parallel dimension is
-    one vector of `vector-width` elements and vectorized. The dispatches are
-    then inlined. Tile sizes divide static extents (dynamic ones are tiled
+    tile, which becomes a `vector.contract` (outer products); a window
+    contraction (conv) is blocked along its channels and tiled into register
+    tiles of pixels x filters, each rewritten as a plain contraction over
+    strided views of the input; another root is tiled by `vector` and
+    vectorized. Every other linalg op (and every op outside a dispatch) is
+    tiled so that its innermost parallel dimension is one vector of
+    `vector-width` elements (and an input read transposed one vector along
+    its contiguous dimension too) and vectorized. The dispatches are then
+    inlined, and transfers that transpose become contiguous transfers and a
+    `vector.transpose`. Tile sizes divide static extents (dynamic ones are tiled
     by 1), so no masking is needed; ops on booleans and ops the vectorizer
     rejects stay scalar.
   }];

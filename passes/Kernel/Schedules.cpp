@@ -61,7 +61,7 @@ FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
 }
 
 SmallVector<int64_t> kiln::dividingMultiples(int64_t base, int64_t extent,
-                                       int64_t limit) {
+                                             int64_t limit) {
   SmallVector<int64_t> sizes;
   for (int64_t s = base; s <= std::min(extent, limit); s *= 2)
     if (extent % s == 0)
@@ -232,8 +232,7 @@ static std::optional<unsigned> transposedLoop(linalg::LinalgOp op,
     if (std::optional<unsigned> loop = parallelLoop(map.getResults().back()))
       return loop;
     auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
-    if (!producer || depth == 0 ||
-        producer->getBlock() != op->getBlock() ||
+    if (!producer || depth == 0 || producer->getBlock() != op->getBlock() ||
         producer.getNumDpsInits() != 1)
       continue;
     std::optional<unsigned> inner = transposedLoop(producer, depth - 1);
@@ -316,17 +315,17 @@ SmallVector<ScheduleAttr> kiln::enumerateSchedules(DispatchOp dispatch,
   if (root->strategy == "contraction")
     return enumerateContraction(root->op, vectorWidth);
   if (root->strategy == "conv")
-    return enumerateWindowSchedules(
-        root->op, *matchWindowContraction(root->op), vectorWidth);
+    return enumerateWindowSchedules(root->op, *matchWindowContraction(root->op),
+                                    vectorWidth);
   MLIRContext *context = dispatch.getContext();
   SmallVector<ScheduleAttr> schedules;
   SmallVector<int64_t> vector = defaultVector(root->op, vectorWidth);
   for (unsigned depth = 0; depth <= outerParallelLoops(root->op); ++depth)
     for (bool threads : {false, true})
       if (depth > 0 || !threads)
-        schedules.push_back(ScheduleAttr::get(context, root->strategy,
-                                              outerTiles(root->op, depth, vector),
-                                              vector, /*pack=*/false, threads));
+        schedules.push_back(ScheduleAttr::get(
+            context, root->strategy, outerTiles(root->op, depth, vector),
+            vector, /*pack=*/false, threads));
   return schedules;
 }
 
@@ -343,8 +342,7 @@ ScheduleAttr kiln::chooseSchedule(DispatchOp dispatch, int64_t vectorWidth) {
   // only add loop overhead.
   SmallVector<int64_t> vector = defaultVector(root->op, vectorWidth);
   SmallVector<int64_t> ranges = root->op.getStaticLoopRanges();
-  SmallVector<utils::IteratorType> iterators =
-      root->op.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = root->op.getIteratorTypesArray();
   unsigned depth = 0;
   int64_t tiles = 1;
   for (auto [i, iterator] : llvm::enumerate(iterators)) {

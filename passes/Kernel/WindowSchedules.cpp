@@ -228,8 +228,8 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
                          std::max<int64_t>(64 / filters, 1))
           : nr * dividingTile(filters / nr, std::max<int64_t>(64 / nr, 1));
   // A few tiles at least, for the threads: fewer rows per tile first.
-  int64_t filterTiles = loops.filterBlock ? ranges[*loops.filterBlock]
-                                          : filters / nr;
+  int64_t filterTiles =
+      loops.filterBlock ? ranges[*loops.filterBlock] : filters / nr;
   int64_t perTile = loops.filterBlock ? filterTile : filterTile / nr;
   auto tileCount = [&] {
     return (loops.row ? ranges[*loops.row] / rows : 1) * filterTiles / perTile;

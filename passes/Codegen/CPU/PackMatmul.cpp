@@ -31,12 +31,12 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   rewriter.setInsertionPoint(matmul);
   // A[M, K] -> [M/mr, mr, K] -> [M/mr, K, mr]; B[K, N] -> [K, N/nr, nr] ->
   // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
-  Value aPanels =
-      kiln::permute(rewriter, loc, kiln::splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
-  Value bPanels =
-      kiln::permute(rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
-  Value cTiles =
-      kiln::splitDim(rewriter, loc, kiln::splitDim(rewriter, loc, c, 0, mr), 2, nr);
+  Value aPanels = kiln::permute(
+      rewriter, loc, kiln::splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
+  Value bPanels = kiln::permute(
+      rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
+  Value cTiles = kiln::splitDim(rewriter, loc,
+                                kiln::splitDim(rewriter, loc, c, 0, mr), 2, nr);
 
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr im, jn, mi, ni, k;

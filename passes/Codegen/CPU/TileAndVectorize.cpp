@@ -9,6 +9,8 @@
 //  2. a contraction root is then blocked along k and tiled into its register
 //     tile (`vector`), which is vectorized; the accumulator stays in
 //     registers across the k loop once loop-invariant-subset-hoisting runs;
+//     a window contraction (conv) likewise, its register tile rewritten as a
+//     contraction over strided views of the input;
 //  3. every other op is tiled so that its innermost parallel loop is one
 //     vector and vectorized.
 // Then the dispatches are inlined. Ops outside dispatches get step 3 only.

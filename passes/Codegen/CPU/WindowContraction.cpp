@@ -36,8 +36,9 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
   // filter[f, c, kh, kw] -> panels[f / panel, kh, kw, c, panel]: a register
   // tile streams one panel contiguously. out[n, f, oh, ow] ->
   // outP[n, oh, ow, f / panel, panel].
-  Value panels = permute(rewriter, loc, splitDim(rewriter, loc, filter, 0, panel),
-                         {0, 3, 4, 2, 1});
+  Value panels =
+      permute(rewriter, loc, splitDim(rewriter, loc, filter, 0, panel),
+              {0, 3, 4, 2, 1});
   Value panelInit;
   if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
     Value empty = tensor::EmptyOp::create(
@@ -45,8 +46,9 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
         ArrayRef<int64_t>{outType.getDimSize(0), outType.getDimSize(2),
                           outType.getDimSize(3), filters / panel, panel},
         outType.getElementType());
-    panelInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
-                    .getResult(0);
+    panelInit =
+        linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+            .getResult(0);
   } else {
     panelInit = permute(rewriter, loc, splitDim(rewriter, loc, init, 1, panel),
                         {0, 3, 4, 1, 2});
@@ -68,7 +70,8 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
       [](OpBuilder &b, Location loc, ValueRange args) {
         Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
         linalg::YieldOp::create(
-            b, loc, arith::AddFOp::create(b, loc, args[2], product).getResult());
+            b, loc,
+            arith::AddFOp::create(b, loc, args[2], product).getResult());
       });
   Value nhwc = tensor::CollapseShapeOp::create(
       rewriter, loc, contraction.getResult(0),
@@ -77,9 +80,9 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
   return contraction;
 }
 
-FailureOr<linalg::GenericOp>
-kiln::contractWindowTile(RewriterBase &rewriter, linalg::GenericOp tile,
-                         unsigned channelLoop) {
+FailureOr<linalg::GenericOp> kiln::contractWindowTile(RewriterBase &rewriter,
+                                                      linalg::GenericOp tile,
+                                                      unsigned channelLoop) {
   SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
   if (!tile.hasPureTensorSemantics() || tile.getNumDpsInits() != 1 ||
       llvm::any_of(ranges, ShapedType::isDynamic))
@@ -107,7 +110,8 @@ kiln::contractWindowTile(RewriterBase &rewriter, linalg::GenericOp tile,
     SmallVector<OpFoldResult> sizes, strides;
     SmallVector<int64_t> sliceShape;
     SmallVector<AffineExpr> results;
-    for (AffineExpr result : tile.getMatchingIndexingMap(&operand).getResults()) {
+    for (AffineExpr result :
+         tile.getMatchingIndexingMap(&operand).getResults()) {
       SmallVector<std::pair<unsigned, int64_t>> terms, keptTerms;
       if (!getLinearTerms(result, terms))
         return failure();
