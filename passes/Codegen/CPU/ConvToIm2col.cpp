@@ -33,57 +33,28 @@ FailureOr<linalg::Conv2DNchwFchwOp> tileBatch(IRRewriter &rewriter,
 
 /// `filter` [F, K] transposed to [K, F]: folded when it is a constant.
 Value transposeFilter(IRRewriter &rewriter, Location loc, Value filter) {
-  auto type = cast<RankedTensorType>(filter.getType());
-  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  auto transposedType =
-      RankedTensorType::get({cols, rows}, type.getElementType());
   // The filter is usually a constant seen through a collapse_shape, which
   // keeps the order of the data.
-  Value source = filter;
-  if (auto collapse = filter.getDefiningOp<tensor::CollapseShapeOp>())
-    source = collapse.getSrc();
   DenseElementsAttr constant;
-  if (matchPattern(source, m_Constant(&constant)) &&
-      type.getElementType().isF32()) {
-    SmallVector<float> values(constant.getValues<float>());
-    SmallVector<float> transposed(values.size());
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < cols; ++c)
-        transposed[c * rows + r] = values[r * cols + c];
-    return arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(transposedType, ArrayRef<float>(transposed)));
-  }
-  Value init = tensor::EmptyOp::create(rewriter, loc, transposedType.getShape(),
-                                       type.getElementType());
-  return linalg::TransposeOp::create(rewriter, loc, filter, init,
-                                     ArrayRef<int64_t>{1, 0})
-      ->getResult(0);
+  if (auto collapse = filter.getDefiningOp<tensor::CollapseShapeOp>())
+    if (matchPattern(collapse.getSrc(), m_Constant(&constant)))
+      filter = arith::ConstantOp::create(
+          rewriter, loc,
+          constant.reshape(cast<ShapedType>(collapse.getType())));
+  return kiln::permute(rewriter, loc, filter, {1, 0});
 }
 
 /// Above this many output pixels per image, vectorizing along them is as
 /// good, and transposing the result back costs more.
 constexpr int64_t kMaxPixelsToTranspose = 4096;
 
-/// `value` of rank 3 with its last two dimensions swapped.
-Value swapLastDims(IRRewriter &rewriter, Location loc, Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape = {type.getDimSize(0), type.getDimSize(2),
-                                type.getDimSize(1)};
-  Value init =
-      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
-  return linalg::TransposeOp::create(rewriter, loc, value, init,
-                                     ArrayRef<int64_t>{0, 2, 1})
-      ->getResult(0);
-}
-
-/// The im2col contraction out[n, f, p] += filter[f, k] * col[n, k, p]
-/// vectorizes along the output pixels p, with a register tile of filter
-/// rows broadcast from the filter. With at most a few thousand pixels (the
-/// 56x56 and smaller layers of a ResNet, whose 14x14 and 7x7 ones do not
-/// even fill a vector row) and filters a multiple of the vector width,
-/// compute outT[n, p, f] += col[n, k, p] * filterT[k, f] instead, whose
-/// register tile runs along the filters, and transpose the result back.
+/// The im2col contraction out[n, f, p] += filter[f, k] * col[n, k, p] (of a
+/// convolution with a dynamic batch, one image at a time) vectorizes along
+/// the output pixels p, with a register tile of filter rows broadcast from
+/// the filter. With at most a few thousand pixels (whose rows may not even
+/// fill a vector) and filters a multiple of the vector width, compute
+/// outT[n, p, f] += col[n, k, p] * filterT[k, f] instead, whose register
+/// tile runs along the filters, and transpose the result back.
 void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
                            int64_t vectorWidth) {
   auto outType = cast<RankedTensorType>(contraction.getOutputs()[0].getType());
@@ -102,7 +73,8 @@ void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
   Location loc = contraction.getLoc();
   rewriter.setInsertionPoint(contraction);
   Value filterT = transposeFilter(rewriter, loc, contraction.getInputs()[0]);
-  Value initT = swapLastDims(rewriter, loc, contraction.getOutputs()[0]);
+  Value initT =
+      kiln::permute(rewriter, loc, contraction.getOutputs()[0], {0, 2, 1});
   // Loops (n, p, f, k): the vectorizer lays the accumulator out in loop
   // order, and the outer-product lowering vectorizes its last dimension.
   AffineExpr pixel = f, filter = p; // Loops 1 and 2 swap roles.
@@ -118,8 +90,9 @@ void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
         Value sum = arith::AddFOp::create(builder, loc, args[2], product);
         linalg::YieldOp::create(builder, loc, sum);
       });
-  rewriter.replaceOp(contraction,
-                     swapLastDims(rewriter, loc, swapped.getResult(0)));
+  rewriter.replaceOp(
+      contraction,
+      kiln::permute(rewriter, loc, swapped.getResult(0), {0, 2, 1}));
 }
 
 /// Rewrites a static f32 NCHW convolution as col[n, k, p] = im2col(input)
@@ -127,9 +100,8 @@ void vectorizeAlongFilters(IRRewriter &rewriter, linalg::GenericOp contraction,
 /// im2col, whose indexing maps use floordiv/mod, this one computes the
 /// input coordinates in its body from linalg.index, so it can be tiled: the
 /// contraction's kernel builds the columns of one tile at a time, in cache.
-/// Returns the contraction.
-FailureOr<linalg::GenericOp>
-rewriteWithIndexedIm2col(IRRewriter &rewriter, linalg::Conv2DNchwFchwOp conv) {
+LogicalResult rewriteWithIndexedIm2col(IRRewriter &rewriter,
+                                       linalg::Conv2DNchwFchwOp conv) {
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
   Value init = conv.getOutputs()[0];
   auto inType = cast<RankedTensorType>(input.getType());
@@ -213,7 +185,7 @@ rewriteWithIndexedIm2col(IRRewriter &rewriter, linalg::Conv2DNchwFchwOp conv) {
   rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
       conv, outType, contraction.getResult(0),
       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  return contraction;
+  return success();
 }
 
 bool isF32(Operation *op) {
@@ -247,12 +219,8 @@ struct KilnConvToIm2colPass
       if (succeeded(
               kiln::rewriteAsWindowContraction(rewriter, conv, vectorWidth)))
         continue;
-      FailureOr<linalg::GenericOp> indexed =
-          rewriteWithIndexedIm2col(rewriter, conv);
-      if (succeeded(indexed)) {
-        vectorizeAlongFilters(rewriter, *indexed, vectorWidth);
+      if (succeeded(rewriteWithIndexedIm2col(rewriter, conv)))
         continue;
-      }
       if (cast<ShapedType>(conv.getInputs()[0].getType()).isDynamicDim(0)) {
         FailureOr<linalg::Conv2DNchwFchwOp> tiled = tileBatch(rewriter, conv);
         if (failed(tiled))
