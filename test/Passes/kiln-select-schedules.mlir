@@ -40,9 +40,9 @@ func.func @elementwise(%a: tensor<64x128xf32>) -> tensor<64x128xf32> {
 // A convolution is a window contraction, loops (n, oh, ow, fo, fi, kh, kw,
 // c) over panels of 32 filters: a register tile of 8 pixels x one panel,
 // level-1 tiles of 4 output rows x both panels (4 tiles, for the threads),
-// the 64 x 3 x 3 taps summed whole.
+// the 3 x 3 taps of 32 channels at a time.
 // CHECK-LABEL: func @conv(
-// CHECK:         kiln_kernel.dispatch "conv" schedule <conv, tiles = [1, 4, 0, 2, 0, 0, 0, 0], vector = [1, 1, 8, 1, 32, 1, 1, 1], threads>
+// CHECK:         kiln_kernel.dispatch "conv" schedule <conv, tiles = [1, 4, 0, 2, 0, 0, 0, 32], vector = [1, 1, 8, 1, 32, 1, 1, 1], threads>
 // FIRST-LABEL: func @conv(
 // FIRST:         schedule <conv, tiles = [1, 1, 0, 1, 0, 0, 0, 0], vector = [1, 1, 1, 1, 16, 1, 1, 1]>
 func.func @conv(%x: tensor<1x64x16x16xf32>, %w: tensor<64x64x3x3xf32>) -> tensor<1x64x16x16xf32> {
