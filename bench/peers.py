@@ -15,10 +15,22 @@ ROOT = os.path.dirname(BENCH_DIR)
 NODE_DIR = os.path.join(ROOT, "build", "bench-node")  # npm cache, not committed
 
 
+# After its last parallel region each runtime's idle workers spin for a while
+# (libomp's KMP_BLOCKTIME is 200 ms; libgomp and OpenBLAS spin too). On two
+# cores a spinning worker of the runtime timed before takes a core from the
+# one timed now, so every measurement first lets them go to sleep.
+SETTLE_S = 0.3
+
+
+def settle():
+    time.sleep(SETTLE_S)
+
+
 def timeit(fn, repeats, min_sample_s=0.002):
     """Median/min/max milliseconds per call of fn() over `repeats` samples.
     A sample runs fn enough times to last min_sample_s, so that tiny
     kernels are not dominated by the timer."""
+    settle()
     fn()  # warm-up
     t0 = time.perf_counter()
     fn()
@@ -93,6 +105,7 @@ def ensure_ort():
 
 def ort_time(model_path, inputs, threads, runs):
     """Times model_path under ONNX Runtime; inputs: {name: float32 array}."""
+    settle()
     with tempfile.TemporaryDirectory(prefix="kiln-ort-") as tmp:
         specs = []
         for name, array in inputs.items():

@@ -346,7 +346,9 @@ def main():
            "below it splits them by thread count.", "",
            *machine(blas, ort_missing), "",
            "The machine is shared (2 cores), so other work running at the same time adds "
-           "noise; the min-max spread shows how much.", "",
+           "noise; the min-max spread shows how much. Each measurement starts after a "
+           f"{peers.SETTLE_S} s pause, so that the idle worker threads of the runtime timed "
+           "before (libomp, libgomp, OpenBLAS) have stopped spinning on the cores.", "",
            "```", line, "```", "", geomeans(mm, mods, cfg["threads"]), "",
            f"![speed ratios, log scale]({os.path.basename(png)})", "", text, ""]
     with open(args.doc, "w") as f:
