@@ -231,8 +231,10 @@ static std::optional<unsigned> transposedLoop(linalg::LinalgOp op,
     return dim.getPosition();
   };
   for (OpOperand *input : op.getDpsInputOperands()) {
+    // An input broadcast along the innermost loop is not read transposed.
     AffineMap map = op.getMatchingIndexingMap(input);
-    if (map.getNumResults() == 0 || !map.isProjectedPermutation())
+    if (map.getNumResults() == 0 || !map.isProjectedPermutation() ||
+        !map.isFunctionOfDim(*innermost))
       continue;
     if (std::optional<unsigned> loop = parallelLoop(map.getResults().back()))
       return loop;
@@ -274,9 +276,11 @@ SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
     return vector;
   vector[*innermost] = dividingTile(ranges[*innermost], width);
   // An input read transposed is read as whole vectors along its contiguous
-  // dimension too, and transposed in registers.
+  // dimension too, and transposed in registers (ops without reductions: a
+  // reduction's vector already spans its reduced dimension).
   std::optional<unsigned> transposed = transposedLoop(op, /*depth=*/3);
   if (vector[*innermost] >= 4 && transposed &&
+      op.getNumReductionLoops() == 0 &&
       !ShapedType::isDynamic(ranges[*transposed]) &&
       ranges[*transposed] % width == 0)
     vector[*transposed] = width;

@@ -135,8 +135,11 @@ struct KilnTileAndVectorizePass
     // parallel loop.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
+      // Fills stay loops, which LLVM turns into one memset per contiguous
+      // run; vectorized, they unroll into hundreds of stores and memsets
+      // that the instruction scheduler takes seconds over.
       if (isa<TilingInterface>(op.getOperation()) &&
-          op.hasPureTensorSemantics())
+          op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops)
@@ -272,10 +275,14 @@ struct KilnTileAndVectorizePass
         [&](tensor::ExtractSliceOp, OpResult producer, bool)
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
           // Tiling takes an operand's slice as the bounding box of the
-          // tile's indices, which floordiv/mod maps do not respect.
+          // tile's indices, which floordiv/mod maps do not respect. A fill
+          // stays whole, one memset: per tile, its strided runs become
+          // hundreds of memset calls in one block once LLVM unrolls them,
+          // which the instruction scheduler takes seconds over.
           auto linalgProducer = dyn_cast<linalg::LinalgOp>(producer.getOwner());
           if (!dispatch->isProperAncestor(producer.getOwner()) ||
-              (linalgProducer && hasNonLinearIndexing(linalgProducer)))
+              (linalgProducer && hasNonLinearIndexing(linalgProducer)) ||
+              isa_and_nonnull<linalg::FillOp>(linalgProducer))
             return std::nullopt;
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         });
