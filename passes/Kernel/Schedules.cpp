@@ -287,8 +287,7 @@ SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   // dimension too, and transposed in registers (ops without reductions: a
   // reduction's vector already spans its reduced dimension).
   std::optional<unsigned> transposed = transposedLoop(op, /*depth=*/3);
-  if (vector[*innermost] >= 4 && transposed &&
-      op.getNumReductionLoops() == 0 &&
+  if (vector[*innermost] >= 4 && transposed && op.getNumReductionLoops() == 0 &&
       !ShapedType::isDynamic(ranges[*transposed]) &&
       ranges[*transposed] % width == 0)
     vector[*transposed] = width;

@@ -38,6 +38,16 @@ void usage() {
          "[--info]\n";
 }
 
+/// Parses `text` as the positive count of `flag`; reports it otherwise.
+bool parsePositive(const char *flag, const std::string &text, int &count) {
+  count = std::atoi(text.c_str());
+  if (count > 0)
+    return true;
+  std::cerr << "kiln-run: " << flag << " needs a positive count, got '" << text
+            << "'\n";
+  return false;
+}
+
 bool parseArguments(int argc, char **argv, Arguments &args) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -59,19 +69,11 @@ bool parseArguments(int argc, char **argv, Arguments &args) {
     } else if (auto v = value("--entry")) {
       args.entry = *v;
     } else if (auto v = value("--benchmark")) {
-      args.benchmark = std::atoi(v->c_str());
-      if (args.benchmark <= 0) {
-        std::cerr << "kiln-run: --benchmark needs a positive count, got '" << *v
-                  << "'\n";
+      if (!parsePositive("--benchmark", *v, args.benchmark))
         return false;
-      }
     } else if (auto v = value("--threads")) {
-      args.threads = std::atoi(v->c_str());
-      if (args.threads <= 0) {
-        std::cerr << "kiln-run: --threads needs a positive count, got '" << *v
-                  << "'\n";
+      if (!parsePositive("--threads", *v, args.threads))
         return false;
-      }
     } else if (a == "--info") {
       args.info = true;
     } else if (a == "-h" || a == "--help") {

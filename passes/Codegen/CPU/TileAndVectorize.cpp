@@ -135,9 +135,8 @@ struct KilnTileAndVectorizePass
     // parallel loop.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      // Fills stay loops, which LLVM turns into one memset per contiguous
-      // run; vectorized, they unroll into hundreds of stores and memsets
-      // that the instruction scheduler takes seconds over.
+      // Fills stay scalar loops, which LLVM turns into a memset per
+      // contiguous run (they are not fused into tiles either, below).
       if (isa<TilingInterface>(op.getOperation()) &&
           op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
         ops.push_back(op);
