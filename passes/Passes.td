@@ -108,6 +108,26 @@ def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def KilnSinkLayoutChanges : Pass<"kiln-sink-layout-changes", "::mlir::func::FuncOp"> {
+  let summary = "Keeps activations in the layout convolutions compute them in";
+  let description = [{
+    Runs after `kiln-conv-to-im2col`, whose window contractions compute
+    channels-last in filter panels ([n, oh, ow, f / panel, panel]), collapse
+    the panels and transpose back to NCHW. Moves both down the graph: an
+    elementwise op whose full-rank inputs are all transposed by the same
+    permutation runs in their layout instead (its result is transposed), and
+    one reading a panel collapse runs on the panels (its result is
+    collapsed); pads by a constant and slices that keep every dimension (and
+    the panels whole) are taken before the transpose or collapse. A window
+    contraction reading a transposed input absorbs the permutation into its
+    input map; a collapse before it is a view. Transposes meeting any other
+    consumer stay. Between two convolutions the activations then keep the
+    convolutions' layout: epilogues have the convolution's shape and fuse
+    with it, pads and depthwise convolutions run along contiguous channels,
+    and no kernel transposes.
+  }];
+}
+
 def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Compiles each kernel as its schedule says, vectorizes the rest";
   let description = [{
@@ -137,6 +157,20 @@ def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp
     "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
     "::mlir::affine::AffineDialect", "::mlir::tensor::TensorDialect"
   ];
+}
+
+def KilnPrepareBufferization : Pass<"kiln-prepare-bufferization", "::mlir::func::FuncOp"> {
+  let summary = "Lets bufferization write results in place of copying them";
+  let description = [{
+    Runs right before `eliminate-empty-tensors` and one-shot bufferization.
+    A `tensor.pad` becomes a fill of the padded tensor and an `insert_slice`
+    of its source, so the source's producer writes straight into the padded
+    buffer instead of into one of its own that is then copied. A fill of an
+    empty tensor used by several ops (CSE merges identical ones) is cloned
+    for each, so each writes into its own buffer instead of a copy of a
+    shared one. Nothing is folded, which would undo the first rewrite.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 def KilnVectorizeCopies : Pass<"kiln-vectorize-copies", "::mlir::func::FuncOp"> {

@@ -29,7 +29,7 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
             "linalg-fold-unit-extent-dims,canonicalize,kiln-fuse-elementwise,"
             "canonicalize,cse,"
             "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
-            "kiln-fuse",
+            "func.func(kiln-sink-layout-changes),canonicalize,cse,kiln-fuse",
             (int64_t)options.vectorWidth)
             .str());
   if (options.optLevel > 0) {
@@ -51,8 +51,9 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
             (int64_t)options.vectorWidth)
             .str());
   addPipeline(
-      pm, "one-shot-bufferize{bufferize-function-boundaries "
-          "function-boundary-type-conversion=identity-layout-map},canonicalize,"
+      pm, "func.func(kiln-prepare-bufferization),eliminate-empty-tensors,"
+          "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map},cse,canonicalize,"
           "buffer-deallocation-pipeline,convert-bufferization-to-memref");
   if (options.optLevel > 0)
     addPipeline(pm, llvm::formatv("func.func(kiln-vectorize-copies{{"
@@ -66,7 +67,8 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "convert-vector-to-scf{full-unroll},lower-affine,canonicalize,cse,"
       "kiln-approximate-math,convert-math-to-funcs,convert-scf-to-cf,"
       "expand-strided-metadata,"
-      "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+      "lower-affine,finalize-memref-to-llvm{use-generic-functions},"
+      "convert-math-to-llvm,"
       "convert-math-to-libm,"
       "convert-vector-to-llvm{vector-contract-lowering=outerproduct "
       "vector-transpose-lowering=shuffle16x16},"

@@ -12,6 +12,7 @@
 #define KILN_RUNTIME_H
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -95,15 +96,20 @@ std::vector<EntryPoint> parseMetadata(const std::string &json);
 
 /// The signature every compiled entry point has.
 using EntryFunction = void (*)(void **);
+/// Frees a buffer a compiled entry point returned.
+using ReleaseFunction = void (*)(void *);
 
 /// Validates `inputs` against `entry`, calls `function` and returns the
-/// outputs (copied into tensors the caller owns).
+/// outputs (copied into tensors the caller owns); the buffers the function
+/// returned are then given to `release`.
 std::vector<Tensor> invokeEntryPoint(EntryFunction function,
                                      const EntryPoint &entry,
-                                     const std::vector<TensorRef> &inputs);
+                                     const std::vector<TensorRef> &inputs,
+                                     ReleaseFunction release = std::free);
 std::vector<Tensor> invokeEntryPoint(EntryFunction function,
                                      const EntryPoint &entry,
-                                     const std::vector<Tensor> &inputs);
+                                     const std::vector<Tensor> &inputs,
+                                     ReleaseFunction release = std::free);
 
 /// A compiled model: a loaded shared library or an in-process JIT module.
 class Model {
@@ -128,6 +134,9 @@ public:
 protected:
   void setMetadata(const std::string &json);
   virtual EntryFunction lookup(const std::string &symbol) const = 0;
+  /// How the model's returned buffers are freed: by the allocator linked
+  /// into it (lib/Runtime/ModelAllocator.c).
+  virtual ReleaseFunction releaseFunction() const = 0;
 
 private:
   std::string metadata_;

@@ -141,6 +141,15 @@ std::string readFile(const std::string &path) {
   return (*buffer)->getBuffer().str();
 }
 
+// The allocator linked into every compiled model (KilnModelRuntime), here
+// for the JIT's modules.
+extern "C" {
+void *_mlir_memref_to_llvm_alloc(size_t size);
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
+void _mlir_memref_to_llvm_free(void *buffer);
+void kiln_model_free(void *buffer);
+}
+
 class JitModel : public Model {
 public:
   JitModel(mlir::ModuleOp module, const CompileOptions &options) {
@@ -166,6 +175,18 @@ public:
       throw Error("JIT compilation failed: " +
                   llvm::toString(created.takeError()));
     engine = std::move(*created);
+    engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      auto add = [&](const char *name, auto *function) {
+        symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                   llvm::JITSymbolFlags::Exported};
+      };
+      add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
+      add("_mlir_memref_to_llvm_aligned_alloc",
+          &_mlir_memref_to_llvm_aligned_alloc);
+      add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
+      return symbols;
+    });
   }
 
 protected:
@@ -176,6 +197,7 @@ protected:
                   llvm::toString(address.takeError()));
     return reinterpret_cast<EntryFunction>(*address);
   }
+  ReleaseFunction releaseFunction() const override { return kiln_model_free; }
 
 private:
   std::unique_ptr<llvm::TargetMachine> machine;

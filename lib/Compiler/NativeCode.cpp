@@ -83,13 +83,21 @@ void kiln::linkSharedLibrary(const std::string &objectPath,
   std::string clang = std::string(KILN_LLVM_TOOLS_DIR) + "/clang";
   std::string rpath = std::string("-Wl,-rpath,") + KILN_LLVM_LIBRARY_DIR;
   std::string libDir = std::string("-L") + KILN_LLVM_LIBRARY_DIR;
-  // libmlir_c_runner_utils provides memrefCopy for strided buffer copies;
-  // libomp runs the scf.forall loops of kernels on threads.
-  llvm::SmallVector<llvm::StringRef> args = {
-      clang,   "-shared",  "-fuse-ld=lld",
-      "-o",    outputPath, objectPath,
-      libDir,  rpath,      "-lmlir_c_runner_utils",
-      "-lomp", "-lm"};
+  // KilnModelRuntime allocates the model's buffers; libmlir_c_runner_utils
+  // provides memrefCopy for strided buffer copies; libomp runs the
+  // scf.forall loops of kernels on threads.
+  llvm::SmallVector<llvm::StringRef> args = {clang,
+                                             "-shared",
+                                             "-fuse-ld=lld",
+                                             "-o",
+                                             outputPath,
+                                             objectPath,
+                                             KILN_MODEL_RUNTIME_LIBRARY,
+                                             libDir,
+                                             rpath,
+                                             "-lmlir_c_runner_utils",
+                                             "-lomp",
+                                             "-lm"};
   std::string error;
   int rc =
       llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &error);

@@ -10,8 +10,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <malloc.h>
-#include <mutex>
 #include <set>
 
 using namespace kiln;
@@ -83,14 +81,17 @@ static void copyStrided(const uint8_t *base, const int64_t *sizes,
 
 std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
                                            const EntryPoint &entry,
-                                           const std::vector<Tensor> &inputs) {
+                                           const std::vector<Tensor> &inputs,
+                                           ReleaseFunction release) {
   return invokeEntryPoint(function, entry,
-                          std::vector<TensorRef>(inputs.begin(), inputs.end()));
+                          std::vector<TensorRef>(inputs.begin(), inputs.end()),
+                          release);
 }
 
-std::vector<Tensor>
-kiln::invokeEntryPoint(EntryFunction function, const EntryPoint &entry,
-                       const std::vector<TensorRef> &inputs) {
+std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
+                                           const EntryPoint &entry,
+                                           const std::vector<TensorRef> &inputs,
+                                           ReleaseFunction release) {
   validate(entry, inputs);
   std::vector<std::vector<int64_t>> descriptors;
   for (const TensorRef &t : inputs) {
@@ -141,7 +142,7 @@ kiln::invokeEntryPoint(EntryFunction function, const EntryPoint &entry,
     outputs.push_back(std::move(out));
   }
   for (intptr_t allocated : toFree)
-    std::free(reinterpret_cast<void *>(allocated));
+    release(reinterpret_cast<void *>(allocated));
   return outputs;
 }
 
@@ -180,19 +181,6 @@ void Model::setNumThreads(int count) {
   threads_ = count;
 }
 
-/// Compiled models malloc and free their large intermediate buffers on
-/// every call. glibc serves blocks over 128 KiB with fresh mmaps, which
-/// the kernel zero-fills page by page on first touch (a tenth of a
-/// ResNet-18's run time); keep blocks up to glibc's 32 MiB limit in the heap
-/// so that later calls reuse them.
-static void keepLargeBlocksInHeap() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  });
-}
-
 std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
                                const std::string &name) const {
   return runRefs(std::vector<TensorRef>(inputs.begin(), inputs.end()), name);
@@ -200,14 +188,13 @@ std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
 
 std::vector<Tensor> Model::runRefs(const std::vector<TensorRef> &inputs,
                                    const std::string &name) const {
-  keepLargeBlocksInHeap();
   const EntryPoint &entry = entryPoint(name);
   EntryFunction function = lookup("_kiln_entry_" + name);
   // The OpenMP thread count is a setting of the calling thread: set it on
   // every call.
   if (int threads = threads_ ? threads_ : threadCountFromEnvironment())
     omp_set_num_threads(threads);
-  return invokeEntryPoint(function, entry, inputs);
+  return invokeEntryPoint(function, entry, inputs, releaseFunction());
 }
 
 void Model::setMetadata(const std::string &json) {

@@ -35,6 +35,12 @@ protected:
     return reinterpret_cast<EntryFunction>(fn);
   }
 
+  ReleaseFunction releaseFunction() const override {
+    // Models compiled before Kiln linked its allocator into them used malloc.
+    void *release = dlsym(handle_, "kiln_model_free");
+    return release ? reinterpret_cast<ReleaseFunction>(release) : std::free;
+  }
+
 private:
   std::string path_;
   void *handle_ = nullptr;

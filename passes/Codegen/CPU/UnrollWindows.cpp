@@ -1,5 +1,6 @@
 //===- UnrollWindows.cpp - window ops as elementwise ops ------------------===//
 #include "passes/Codegen/CPU/UnrollWindows.h"
+#include "passes/Codegen/CPU/TilingUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -18,6 +19,9 @@ struct Window {
   RankedTensorType outType;
   int64_t kh, kw;
   SmallVector<int64_t> strides, dilations;
+  /// The value the init was filled with, when it was: the op then starts
+  /// from it and writes into an empty tensor, so the init is never filled.
+  Value start = {};
 };
 
 FailureOr<Window> getWindow(linalg::LinalgOp op, int64_t kh, int64_t kw,
@@ -34,6 +38,8 @@ FailureOr<Window> getWindow(linalg::LinalgOp op, int64_t kh, int64_t kw,
       !window.outType.hasStaticShape() ||
       !window.outType.getElementType().isF32() || kh * kw > kMaxTaps)
     return failure();
+  if (auto fill = window.init.getDefiningOp<linalg::FillOp>())
+    window.start = fill.getInputs()[0];
   return window;
 }
 
@@ -51,7 +57,8 @@ Value tapView(RewriterBase &rewriter, Location loc, const Window &w, int64_t i,
 }
 
 /// An elementwise generic over the output computing `body` from the
-/// `operands` (read through `maps`) and the init value (the last argument).
+/// `operands` (read through `maps`) and the value to accumulate onto (the
+/// last argument: the init's value, or the value it was filled with).
 Value elementwiseOverOutput(
     RewriterBase &rewriter, Location loc, const Window &w, ValueRange operands,
     ArrayRef<AffineMap> maps,
@@ -59,10 +66,19 @@ Value elementwiseOverOutput(
   SmallVector<AffineMap> allMaps(maps);
   allMaps.push_back(
       AffineMap::getMultiDimIdentityMap(4, rewriter.getContext()));
+  Value init = w.init;
+  if (w.start)
+    init = tensor::EmptyOp::create(rewriter, loc, w.outType.getShape(),
+                                   w.outType.getElementType());
   return linalg::GenericOp::create(
-             rewriter, loc, w.outType, operands, ValueRange{w.init}, allMaps,
+             rewriter, loc, w.outType, operands, ValueRange{init}, allMaps,
              SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-             body)
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               SmallVector<Value> withStart(args);
+               if (w.start)
+                 withStart.back() = w.start;
+               body(b, loc, withStart);
+             })
       ->getResult(0);
 }
 
@@ -84,7 +100,10 @@ LogicalResult kiln::unrollDepthwise(RewriterBase &rewriter,
   Location loc = conv.getLoc();
   MLIRContext *ctx = rewriter.getContext();
   rewriter.setInsertionPoint(conv);
-  // Per tap: the input view and the tap's filter column w[:, i, j].
+  // Per tap: the input view and the tap's filter column w[:, i, j], taken
+  // from the filter laid out [kh, kw, C] (folded when it is a constant), so
+  // that each column is contiguous for kernels vectorized along channels.
+  Value columns = kiln::permute(rewriter, loc, filter, {1, 2, 0});
   SmallVector<Value> operands;
   SmallVector<AffineMap> maps;
   AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
@@ -94,9 +113,9 @@ LogicalResult kiln::unrollDepthwise(RewriterBase &rewriter,
     for (int64_t j = 0; j < window->kw; ++j) {
       operands.push_back(tapView(rewriter, loc, *window, i, j));
       operands.push_back(tensor::ExtractSliceOp::create(
-          rewriter, loc, column, filter,
-          getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{0, i, j}),
-          getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{channels, 1, 1}),
+          rewriter, loc, column, columns,
+          getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{i, j, 0}),
+          getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{1, 1, channels}),
           getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{1, 1, 1})));
       maps.append({identity, perChannel});
     }
