@@ -22,8 +22,8 @@
 #define HIDDEN __attribute__((visibility("hidden")))
 
 /* Blocks from this size up are cached; smaller ones go back to malloc,
- * which serves them well from its own bins. */
-static const size_t kMinCachedBytes = 64 << 10;
+ * whose bins serve them well. */
+static const size_t kMinCachedBytes = 4 << 10;
 /* A cached block serves a request of at least 4/5 of its capacity. */
 static const size_t kMaxWasteFifths = 1;
 /* At most this many blocks, and bytes, wait in the cache. */
