@@ -1,14 +1,19 @@
 // RUN: kiln-opt %s -split-input-file -kiln-tile-and-vectorize -canonicalize -loop-invariant-subset-hoisting -canonicalize | FileCheck %s
 
-// A packed contraction schedule: the zero fill of the result whole (one
-// memset), 64 x 64 level-1 tiles in an scf.forall
-// (threads), the bias + relu epilogue fused into each tile, k blocks of 64,
+// A packed contraction schedule: 64 x 64 level-1 tiles in an scf.forall
+// (threads), each zeroing its accumulators one 8 x 32 register tile at a
+// time (in cache right before the k loop reads them, rather than a memset
+// of the whole result ahead of the kernel), the bias + relu epilogue fused
+// into each tile, k blocks of 64,
 // A and B copied into register panels per block (A read 16 k x 8 rows at a
 // time and transposed in registers), and an 8 x 32 register
 // tile whose accumulator stays in registers across the k loop.
 // CHECK-LABEL: func @packed_matmul_epilogue(
-// CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<128x256xf32>)
+// CHECK-NOT:     linalg.fill
 // CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (128, 256) step (64, 64)
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<64x64xf32>)
+// CHECK:             scf.for
+// CHECK:               vector.transfer_write %{{.*}} : vector<8x32xf32>, tensor<8x32xf32>
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<64x64xf32>)
 // CHECK:             tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x64xf32>
 // CHECK:             vector.transpose %{{.*}}, [0, 2, 1] : vector<1x8x16xf32> to vector<1x16x8xf32>

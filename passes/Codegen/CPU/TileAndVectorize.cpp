@@ -188,8 +188,10 @@ struct KilnTileAndVectorizePass
     // Tiling clones ops with their attributes: the mark finds the root's
     // tile among the fused ops.
     rootOp->setAttr(kRootMark, rewriter.getUnitAttr());
-    LogicalResult tiled =
-        tileAndFuseLevel1(rewriter, dispatch, rootOp, tail, schedule);
+    bool accumulates =
+        root->strategy == "contraction" || root->strategy == "conv";
+    LogicalResult tiled = tileAndFuseLevel1(rewriter, dispatch, rootOp, tail,
+                                            schedule, accumulates);
     Operation *tiledRoot = nullptr;
     dispatch.walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(kRootMark)) {
@@ -200,10 +202,12 @@ struct KilnTileAndVectorizePass
     if (failed(tiled) || !tiledRoot)
       return;
 
-    if (root->strategy != "contraction" && root->strategy != "conv") {
+    if (!accumulates) {
       tileAndVectorize(rewriter, tiledRoot, schedule.getVector());
       return;
     }
+    fillAccumulatorByRegisterTiles(rewriter, cast<linalg::LinalgOp>(tiledRoot),
+                                   schedule.getVector());
     // Level 2: block k, then the register tile, vectorized.
     SmallVector<int64_t> kBlock(iterators.size(), 0);
     for (auto [i, iterator] : llvm::enumerate(iterators))
@@ -226,6 +230,26 @@ struct KilnTileAndVectorizePass
         return;
     }
     tileAndVectorize(rewriter, blocked, schedule.getVector());
+  }
+
+  /// The fill that zeroes a contraction's level-1 tile of accumulators,
+  /// fused into the tile, stores one register tile of zeros at a time: the
+  /// tile is then in cache when the k loop first reads it, where a fill of
+  /// the whole result ahead of the kernel is a pass over memory.
+  static void fillAccumulatorByRegisterTiles(IRRewriter &rewriter,
+                                             linalg::LinalgOp root,
+                                             ArrayRef<int64_t> registerTile) {
+    OpOperand *init = root.getDpsInitOperand(0);
+    auto fill = init->get().getDefiningOp<linalg::FillOp>();
+    if (!fill)
+      return;
+    AffineMap out = root.getMatchingIndexingMap(init);
+    SmallVector<int64_t> sizes;
+    for (AffineExpr result : out.getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(result);
+      sizes.push_back(dim ? registerTile[dim.getPosition()] : 1);
+    }
+    tileAndVectorize(rewriter, fill, sizes);
   }
 
   /// Tiles a k block of a window contraction into register tiles, filters
@@ -255,11 +279,10 @@ struct KilnTileAndVectorizePass
   /// Tiles `tail` by the schedule's level-1 tiles of `root`'s parallel loops
   /// (an scf.forall with threads, else scf.for) and fuses the dispatch's
   /// other ops into the tile.
-  static LogicalResult tileAndFuseLevel1(IRRewriter &rewriter,
-                                         DispatchOp dispatch,
-                                         linalg::LinalgOp root,
-                                         linalg::LinalgOp tail,
-                                         ScheduleAttr schedule) {
+  static LogicalResult
+  tileAndFuseLevel1(IRRewriter &rewriter, DispatchOp dispatch,
+                    linalg::LinalgOp root, linalg::LinalgOp tail,
+                    ScheduleAttr schedule, bool fuseFills) {
     SmallVector<int64_t> level1 = tailTiles(root, tail, schedule.getTiles());
     if (llvm::all_of(level1, [](int64_t s) { return s == 0; }))
       return success();
@@ -275,13 +298,15 @@ struct KilnTileAndVectorizePass
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
           // Tiling takes an operand's slice as the bounding box of the
           // tile's indices, which floordiv/mod maps do not respect. A fill
-          // stays whole, one memset: per tile, its strided runs become
-          // hundreds of memset calls in one block once LLVM unrolls them,
-          // which the instruction scheduler takes seconds over.
+          // joins only a contraction's tile, where it is vectorized by
+          // register tiles; elsewhere it stays whole, one memset: per tile,
+          // its strided runs become hundreds of memset calls in one block
+          // once LLVM unrolls them, which the instruction scheduler takes
+          // seconds over.
           auto linalgProducer = dyn_cast<linalg::LinalgOp>(producer.getOwner());
           if (!dispatch->isProperAncestor(producer.getOwner()) ||
               (linalgProducer && hasNonLinearIndexing(linalgProducer)) ||
-              isa_and_nonnull<linalg::FillOp>(linalgProducer))
+              (!fuseFills && isa_and_nonnull<linalg::FillOp>(linalgProducer)))
             return std::nullopt;
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         });
