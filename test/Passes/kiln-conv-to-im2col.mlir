@@ -41,6 +41,25 @@ func.func @depthwise(%x: tensor<1x8x11x11xf32>, %w: tensor<8x3x3xf32>, %init: te
 
 // -----
 
+// A depthwise convolution into a filled init starts from the fill value and
+// writes into an empty tensor, so the init is never filled.
+// CHECK-LABEL: func @depthwise_from_fill(
+// CHECK:         %[[START:.+]] = arith.constant dense<5.000000e-01> : vector<1x1x1x1xf32>
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[EMPTY:.+]] = tensor.empty() : tensor<1x8x5x5xf32>
+// CHECK-NEXT:    scf.for %{{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK:         arith.addf %{{.*}}, %[[START]] : vector<1x1x1x1xf32>
+func.func @depthwise_from_fill(%x: tensor<1x8x11x11xf32>) -> tensor<1x8x5x5xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x3x3xf32>
+  %half = arith.constant 0.5 : f32
+  %empty = tensor.empty() : tensor<1x8x5x5xf32>
+  %init = linalg.fill ins(%half : f32) outs(%empty : tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+  %0 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x8x11x11xf32>, tensor<8x3x3xf32>) outs(%init : tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+  return %0 : tensor<1x8x5x5xf32>
+}
+
+// -----
+
 // A convolution with 32 filters (a multiple of the vector) and a dynamic
 // batch: one image at a time, upstream's im2col, and the contraction runs
 // along the filters (output computed as pixels x filters, transposed back).
