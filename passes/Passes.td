@@ -85,10 +85,10 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
 def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
   let summary = "Rewrites 2-D NCHW convolutions into forms that vectorize";
   let description = [{
-    A static f32 convolution whose filters are a multiple of the vector
-    width becomes a window contraction outP[n, oh, ow, fo, fi] +=
+    A static f32 convolution whose filters are a multiple of half the
+    vector width becomes a window contraction outP[n, oh, ow, fo, fi] +=
     in[n, c, oh*s + kh*d, ow*s + kw*d] * panels[fo, kh, kw, c, fi] over
-    filter panels of one or two vectors (laid out at compile time for
+    filter panels of two, one or half a vector (laid out at compile time for
     constant filters) and a transpose back to NCHW: its register tiles read
     the input in place (no im2col) and stream a panel contiguously. Other
     convolutions use an im2col that computes input coordinates from

@@ -277,12 +277,14 @@ struct KilnSinkLayoutChangesPass
                  SinkCollapseThroughPad, SinkCollapseThroughExtractSlice>(
         &getContext());
     // An elementwise op reading a panel collapse runs on the panels, its
-    // result collapsed instead.
+    // result collapsed instead. Not a transpose: it sinks itself, and
+    // expanded it would leave a collapse between it and its consumers.
     linalg::populateFoldReshapeOpsByExpansionPatterns(
         patterns, [](OpOperand *operand) {
           auto collapse =
               operand->get().getDefiningOp<tensor::CollapseShapeOp>();
-          return collapse && isPanelCollapse(collapse);
+          return collapse && isPanelCollapse(collapse) &&
+                 isa<linalg::GenericOp>(operand->getOwner());
         });
     // An empty tensor reshaped is an empty tensor of the new shape, which
     // eliminate-empty-tensors can later replace.

@@ -1,13 +1,14 @@
 // RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col -kiln-tile-and-vectorize | FileCheck %s
-// A 2-D convolution becomes an im2col and a contraction, which vectorizes.
+// A 2-D convolution whose filters are not a multiple of half a vector (6
+// here) becomes an im2col and a contraction, which vectorizes.
 // CHECK-LABEL: func @conv(
-// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<8x3x3x3xf32> into tensor<8x27xf32>
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<6x3x3x3xf32> into tensor<6x27xf32>
 // CHECK:         vector.multi_reduction <add>
 // CHECK-NOT:     linalg.conv_2d_nchw_fchw
-// CHECK:         tensor.expand_shape %{{.*}} : tensor<1x8x64xf32> into tensor<1x8x8x8xf32>
-func.func @conv(%x: tensor<1x3x10x10xf32>, %w: tensor<8x3x3x3xf32>, %init: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
-  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x3x10x10xf32>, tensor<8x3x3x3xf32>) outs(%init : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
-  return %0 : tensor<1x8x8x8xf32>
+// CHECK:         tensor.expand_shape %{{.*}} : tensor<1x6x64xf32> into tensor<1x6x8x8xf32>
+func.func @conv(%x: tensor<1x3x10x10xf32>, %w: tensor<6x3x3x3xf32>, %init: tensor<1x6x8x8xf32>) -> tensor<1x6x8x8xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x3x10x10xf32>, tensor<6x3x3x3xf32>) outs(%init : tensor<1x6x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %0 : tensor<1x6x8x8xf32>
 }
 
 // -----

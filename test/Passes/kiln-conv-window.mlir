@@ -44,3 +44,20 @@ func.func @window_register_tile(%x: tensor<1x32x10x10xf32>, %init: tensor<1x32x4
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x32x10x10xf32>, tensor<32x32x3x3xf32>) outs(%init : tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32>
   return %0 : tensor<1x32x4x4xf32>
 }
+
+// -----
+
+// Filters a multiple of half a vector but not of a vector (6 with vectors
+// of 4, like 24 with 16 on AVX-512): panels of half a vector.
+// REWRITE-LABEL: func @half_vector_panels(
+// REWRITE:         linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x3x3x3x2xf32>)
+// REWRITE:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x5x5xf32>, tensor<3x3x3x2x2xf32>) outs(%{{.*}} : tensor<1x3x3x3x2xf32>)
+// REWRITE-NOT:     linalg.conv_2d_nchw_fchw
+// REWRITE:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x3x3x3x2xf32> into tensor<1x3x3x6xf32>
+func.func @half_vector_panels(%x: tensor<1x2x5x5xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1x6x3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x6x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x5x5xf32>, tensor<6x2x3x3xf32>) outs(%init : tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32>
+  return %0 : tensor<1x6x3x3xf32>
+}

@@ -24,7 +24,7 @@
 // CHECK:         %[[NHWC:.+]] = tensor.collapse_shape %[[PADDED]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x5x7x1x4xf32> into tensor<1x5x7x4xf32>
 // CHECK:         linalg.generic {indexing_maps = [#[[NHWC_WINDOW]],
 // CHECK-SAME:      ins(%[[NHWC]], %{{.*}} : tensor<1x5x7x4xf32>,
-// CHECK:         linalg.transpose {{.*}} permutation = [0, 3, 4, 1, 2]
+// CHECK:         linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
 // CHECK-NOT:     linalg.transpose
 // CHECK:         return
 func.func @conv_epilogue_pad_conv(%x: tensor<1x2x3x5xf32>, %w1: tensor<4x2x1x1xf32>, %bias: tensor<4xf32>, %w2: tensor<4x4x3x3xf32>) -> tensor<1x4x3x5xf32> {
@@ -57,7 +57,7 @@ func.func @conv_epilogue_pad_conv(%x: tensor<1x2x3x5xf32>, %w1: tensor<4x2x1x1xf
 // CHECK-COUNT-9: tensor.extract_slice %{{.*}} [1, 2, 3, 1, 4] [1, 2, 2, 1, 1] : tensor<1x5x7x1x4xf32> to tensor<1x2x3x1x4xf32>
 // CHECK:         linalg.generic
 // CHECK-SAME:      outs(%{{.*}} : tensor<1x2x3x1x4xf32>)
-// CHECK:         linalg.transpose {{.*}} permutation = [0, 3, 4, 1, 2]
+// CHECK:         linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
 // CHECK-NOT:     linalg.transpose
 // CHECK:         return
 func.func @conv_then_depthwise(%x: tensor<1x2x3x5xf32>, %w1: tensor<4x2x1x1xf32>, %dw: tensor<4x3x3xf32>) -> tensor<1x4x2x3xf32> {

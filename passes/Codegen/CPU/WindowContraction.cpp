@@ -23,12 +23,16 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
                      return !type.hasStaticShape() ||
                             !type.getElementType().isF32();
                    }) ||
-      outType.getDimSize(1) % vectorWidth)
+      outType.getDimSize(1) % (vectorWidth / 2))
     return failure();
   SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
   SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
   int64_t filters = outType.getDimSize(1);
-  int64_t panel = filters % (2 * vectorWidth) ? vectorWidth : 2 * vectorWidth;
+  // Panels of two vectors, else one, else half of one (24 filters on
+  // AVX-512: three panels of 8).
+  int64_t panel = vectorWidth / 2;
+  if (filters % vectorWidth == 0)
+    panel = filters % (2 * vectorWidth) ? vectorWidth : 2 * vectorWidth;
 
   Location loc = conv.getLoc();
   MLIRContext *ctx = rewriter.getContext();
