@@ -66,7 +66,7 @@ SmallVector<T> toInputOrder(ArrayRef<T> values, ArrayRef<int64_t> permutation) {
 /// permutation runs in the layout of their inputs, and its result is
 /// transposed instead:
 ///   g(transpose(x), b) -> transpose(g'(x, b')).
-struct SinkThroughElementwise : OpRewritePattern<linalg::GenericOp> {
+struct SinkTransposeThroughElementwise : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::GenericOp op,
@@ -128,7 +128,7 @@ struct SinkThroughElementwise : OpRewritePattern<linalg::GenericOp> {
 };
 
 /// pad(transpose(x)) -> transpose(pad'(x)), for a pad by a constant.
-struct SinkThroughPad : OpRewritePattern<tensor::PadOp> {
+struct SinkTransposeThroughPad : OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tensor::PadOp pad,
@@ -153,7 +153,8 @@ struct SinkThroughPad : OpRewritePattern<tensor::PadOp> {
 
 /// extract_slice(transpose(x)) -> transpose(extract_slice'(x)), for a slice
 /// that keeps every dimension.
-struct SinkThroughExtractSlice : OpRewritePattern<tensor::ExtractSliceOp> {
+struct SinkTransposeThroughExtractSlice
+    : OpRewritePattern<tensor::ExtractSliceOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
@@ -176,7 +177,8 @@ struct SinkThroughExtractSlice : OpRewritePattern<tensor::ExtractSliceOp> {
 
 /// A window contraction reads a transposed input in place: its input map
 /// absorbs the permutation.
-struct FoldIntoWindowContraction : OpRewritePattern<linalg::GenericOp> {
+struct FoldTransposeIntoWindowContraction
+    : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::GenericOp op,
@@ -272,10 +274,10 @@ struct KilnSinkLayoutChangesPass
     : kiln::impl::KilnSinkLayoutChangesBase<KilnSinkLayoutChangesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkThroughElementwise, SinkThroughPad,
-                 SinkThroughExtractSlice, FoldIntoWindowContraction,
-                 SinkCollapseThroughPad, SinkCollapseThroughExtractSlice>(
-        &getContext());
+    patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughPad,
+                 SinkTransposeThroughExtractSlice,
+                 FoldTransposeIntoWindowContraction, SinkCollapseThroughPad,
+                 SinkCollapseThroughExtractSlice>(&getContext());
     // An elementwise op reading a panel collapse runs on the panels, its
     // result collapsed instead. Not a transpose: it sinks itself, and
     // expanded it would leave a collapse between it and its consumers.
@@ -293,8 +295,8 @@ struct KilnSinkLayoutChangesPass
                                                          &getContext());
     tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, &getContext());
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      return signalPassFailure();
+    // Every rewrite leaves valid IR: not converging is no error.
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };
 
