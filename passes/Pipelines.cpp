@@ -51,10 +51,11 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
             (int64_t)options.vectorWidth)
             .str());
   addPipeline(
-      pm, "func.func(kiln-prepare-bufferization),eliminate-empty-tensors,"
-          "one-shot-bufferize{bufferize-function-boundaries "
-          "function-boundary-type-conversion=identity-layout-map},cse,canonicalize,"
-          "buffer-deallocation-pipeline,convert-bufferization-to-memref");
+      pm,
+      "func.func(kiln-prepare-bufferization),eliminate-empty-tensors,"
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},cse,canonicalize,"
+      "buffer-deallocation-pipeline,convert-bufferization-to-memref");
   if (options.optLevel > 0)
     addPipeline(pm, llvm::formatv("func.func(kiln-vectorize-copies{{"
                                   "vector-width={0}})",

@@ -24,8 +24,6 @@
 /* Blocks from this size up are cached; smaller ones go back to malloc,
  * whose bins serve them well. */
 static const size_t kMinCachedBytes = 4 << 10;
-/* A cached block serves a request of at least 4/5 of its capacity. */
-static const size_t kMaxWasteFifths = 1;
 /* At most this many blocks, and bytes, wait in the cache. */
 enum { kMaxCachedBlocks = 256 };
 static const size_t kMaxCachedBytes = (size_t)2 << 30;
@@ -36,8 +34,9 @@ typedef struct {
   size_t capacity; /* usable bytes after the header */
 } Header;
 
+/* A cached block; its capacity is copied here so that the search does not
+ * touch the blocks themselves. */
 typedef struct {
-  void *base;
   void *user;
   size_t capacity;
 } Block;
@@ -55,7 +54,8 @@ static void *takeCached(size_t size, size_t alignment) {
   pthread_mutex_lock(&lock);
   for (int i = 0; i < cachedBlocks; ++i) {
     size_t capacity = cache[i].capacity;
-    if (capacity < size || (capacity - size) * 5 > capacity * kMaxWasteFifths ||
+    /* It serves requests of at least 4/5 of its capacity. */
+    if (capacity < size || (capacity - size) * 5 > capacity ||
         (uintptr_t)cache[i].user % alignment)
       continue;
     if (best < 0 || capacity < cache[best].capacity)
@@ -104,10 +104,7 @@ static void release(void *user) {
     int kept = cachedBlocks < kMaxCachedBlocks &&
                cachedBytes + header.capacity <= kMaxCachedBytes;
     if (kept) {
-      cache[cachedBlocks].base = header.base;
-      cache[cachedBlocks].user = user;
-      cache[cachedBlocks].capacity = header.capacity;
-      ++cachedBlocks;
+      cache[cachedBlocks++] = (Block){user, header.capacity};
       cachedBytes += header.capacity;
     }
     pthread_mutex_unlock(&lock);
@@ -121,8 +118,7 @@ HIDDEN void *_mlir_memref_to_llvm_alloc(size_t size) {
   return allocate(size, 16);
 }
 
-HIDDEN void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment,
-                                                size_t size) {
+HIDDEN void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
   return allocate(size, alignment);
 }
 
@@ -134,7 +130,7 @@ void kiln_model_free(void *user) { release(user); }
 __attribute__((destructor)) static void releaseCache(void) {
   pthread_mutex_lock(&lock);
   for (int i = 0; i < cachedBlocks; ++i)
-    free(cache[i].base);
+    free(headerOf(cache[i].user)->base);
   cachedBlocks = 0;
   cachedBytes = 0;
   pthread_mutex_unlock(&lock);

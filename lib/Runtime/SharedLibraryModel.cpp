@@ -24,6 +24,9 @@ public:
                   "' is not a Kiln model: it has no kiln_metadata symbol");
     }
     setMetadata(metadata);
+    // Models compiled before Kiln linked its allocator into them used malloc.
+    if (void *release = dlsym(handle_, "kiln_model_free"))
+      release_ = reinterpret_cast<ReleaseFunction>(release);
   }
   ~SharedLibraryModel() override { dlclose(handle_); }
 
@@ -35,15 +38,12 @@ protected:
     return reinterpret_cast<EntryFunction>(fn);
   }
 
-  ReleaseFunction releaseFunction() const override {
-    // Models compiled before Kiln linked its allocator into them used malloc.
-    void *release = dlsym(handle_, "kiln_model_free");
-    return release ? reinterpret_cast<ReleaseFunction>(release) : std::free;
-  }
+  ReleaseFunction releaseFunction() const override { return release_; }
 
 private:
   std::string path_;
   void *handle_ = nullptr;
+  ReleaseFunction release_ = std::free;
 };
 } // namespace
 

@@ -135,8 +135,9 @@ struct KilnTileAndVectorizePass
     // parallel loop.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      // Fills stay scalar loops, which LLVM turns into a memset per
-      // contiguous run (they are not fused into tiles either, below).
+      // Fills left (outside contraction kernels, whose fills are stored
+      // by register tiles) stay scalar loops, which LLVM turns into a
+      // memset per contiguous run.
       if (isa<TilingInterface>(op.getOperation()) &&
           op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
         ops.push_back(op);

@@ -12,8 +12,8 @@ namespace mlir::kiln {
 ///   outP[n, oh, ow, fo, fi] +=
 ///       in[n, c, oh*s + kh*d, ow*s + kw*d] * panels[fo, kh, kw, c, fi]
 /// (loops n, oh, ow, fo, fi, kh, kw, c) over filter panels of two, one or
-/// half a vector (f = fo * panel + fi, laid out at compile time when the filter is
-/// a constant), followed by a transpose back to NCHW. Its register tiles run
+/// half a vector (f = fo * panel + fi, laid out at compile time when the filter
+/// is a constant), followed by a transpose back to NCHW. Its register tiles run
 /// along a panel's filters, streaming the panel contiguously, and read the
 /// input where it is: no im2col. Returns the contraction.
 FailureOr<linalg::GenericOp>
