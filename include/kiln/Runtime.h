@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -96,20 +97,38 @@ std::vector<EntryPoint> parseMetadata(const std::string &json);
 
 /// The signature every compiled entry point has.
 using EntryFunction = void (*)(void **);
-/// Frees a buffer a compiled entry point returned.
-using ReleaseFunction = void (*)(void *);
+/// Frees a buffer a compiled entry point returned (and keeps whatever its
+/// allocator needs, such as the model's library, alive until then).
+using BufferReleaser = std::function<void(void *)>;
 
-/// Validates `inputs` against `entry`, calls `function` and returns the
-/// outputs (copied into tensors the caller owns); the buffers the function
-/// returned are then given to `release`.
+/// An output left in the buffer the model computed it in (no copy). `owner`
+/// releases that buffer when the last output sharing it is destroyed.
+struct OutputBuffer {
+  DType dtype = DType::Float32;
+  std::vector<int64_t> shape;
+  void *data = nullptr;
+  std::shared_ptr<void> owner;
+};
+
+/// Validates `inputs` against `entry`, calls `function` and returns its
+/// outputs in place: each dense output in the buffer the function allocated
+/// (released through `release` once unused), the others (views of an input
+/// or of a constant, strided results) copied into dense buffers.
+std::vector<OutputBuffer>
+invokeEntryPointInPlace(EntryFunction function, const EntryPoint &entry,
+                        const std::vector<TensorRef> &inputs,
+                        const BufferReleaser &release);
+
+/// As invokeEntryPointInPlace, with the outputs copied into tensors the
+/// caller owns.
 std::vector<Tensor> invokeEntryPoint(EntryFunction function,
                                      const EntryPoint &entry,
                                      const std::vector<TensorRef> &inputs,
-                                     ReleaseFunction release = std::free);
+                                     const BufferReleaser &release = std::free);
 std::vector<Tensor> invokeEntryPoint(EntryFunction function,
                                      const EntryPoint &entry,
                                      const std::vector<Tensor> &inputs,
-                                     ReleaseFunction release = std::free);
+                                     const BufferReleaser &release = std::free);
 
 /// A compiled model: a loaded shared library or an in-process JIT module.
 class Model {
@@ -125,6 +144,10 @@ public:
   /// Runs it on tensors the caller owns, without copying them.
   std::vector<Tensor> runRefs(const std::vector<TensorRef> &inputs,
                               const std::string &name = "main") const;
+  /// Runs it on tensors the caller owns and returns the outputs in the
+  /// model's own buffers: neither inputs nor outputs are copied.
+  std::vector<OutputBuffer> runInPlace(const std::vector<TensorRef> &inputs,
+                                       const std::string &name = "main") const;
   /// The number of threads the kernels run on: `count` > 0, or 0 for the
   /// default (KILN_NUM_THREADS if set, else one per core). Throws on < 0.
   void setNumThreads(int count);
@@ -136,7 +159,7 @@ protected:
   virtual EntryFunction lookup(const std::string &symbol) const = 0;
   /// How the model's returned buffers are freed: by the allocator linked
   /// into it (lib/Runtime/ModelAllocator.c).
-  virtual ReleaseFunction releaseFunction() const = 0;
+  virtual BufferReleaser bufferReleaser() const = 0;
 
 private:
   std::string metadata_;

@@ -197,7 +197,7 @@ protected:
                   llvm::toString(address.takeError()));
     return reinterpret_cast<EntryFunction>(*address);
   }
-  ReleaseFunction releaseFunction() const override { return kiln_model_free; }
+  BufferReleaser bufferReleaser() const override { return kiln_model_free; }
 
 private:
   std::unique_ptr<llvm::TargetMachine> machine;

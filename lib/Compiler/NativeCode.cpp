@@ -41,7 +41,7 @@ kiln::createHostTargetMachine(int optLevel) {
       llvm::Reloc::PIC_, std::nullopt, level));
   if (!machine)
     throw Error("cannot create an LLVM target machine for the host");
-  return std::move(machine);
+  return machine;
 }
 
 int64_t kiln::hostVectorWidth() {

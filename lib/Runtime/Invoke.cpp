@@ -2,14 +2,16 @@
 //
 // Each input is passed as a pointer to an MLIR memref descriptor
 // {allocated, aligned, offset, sizes[rank], strides[rank]}; the results come
-// back as consecutive descriptors of buffers the compiled code allocated with
-// malloc, which are copied out and freed here.
+// back as consecutive descriptors of buffers the compiled code allocated,
+// which are handed to the caller in place (or copied out and released).
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Runtime.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <set>
 
 using namespace kiln;
@@ -79,19 +81,33 @@ static void copyStrided(const uint8_t *base, const int64_t *sizes,
   }
 }
 
-std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
-                                           const EntryPoint &entry,
-                                           const std::vector<Tensor> &inputs,
-                                           ReleaseFunction release) {
-  return invokeEntryPoint(function, entry,
-                          std::vector<TensorRef>(inputs.begin(), inputs.end()),
-                          release);
+/// Whether a buffer of `sizes` with `strides` is dense and row-major.
+static bool isDense(const int64_t *sizes, const int64_t *strides, size_t rank) {
+  int64_t expected = 1;
+  for (size_t d = rank; d-- > 0;) {
+    if (sizes[d] != 1 && strides[d] != expected)
+      return false;
+    expected *= sizes[d];
+  }
+  return true;
 }
 
-std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
-                                           const EntryPoint &entry,
-                                           const std::vector<TensorRef> &inputs,
-                                           ReleaseFunction release) {
+/// Tensors holding copies of `buffers`.
+static std::vector<Tensor> copyOut(const std::vector<OutputBuffer> &buffers) {
+  std::vector<Tensor> tensors;
+  for (const OutputBuffer &buffer : buffers) {
+    Tensor tensor(buffer.dtype, buffer.shape);
+    if (!tensor.data.empty())
+      std::memcpy(tensor.data.data(), buffer.data, tensor.data.size());
+    tensors.push_back(std::move(tensor));
+  }
+  return tensors;
+}
+
+std::vector<OutputBuffer>
+kiln::invokeEntryPointInPlace(EntryFunction function, const EntryPoint &entry,
+                              const std::vector<TensorRef> &inputs,
+                              const BufferReleaser &release) {
   validate(entry, inputs);
   std::vector<std::vector<int64_t>> descriptors;
   for (const TensorRef &t : inputs) {
@@ -117,33 +133,71 @@ std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
     args.push_back(desc.data());
   function(args.data());
 
-  std::set<intptr_t> inputBuffers, toFree;
+  // Each buffer the compiled code allocated is owned once (several outputs
+  // may share one) and released when no output uses it: not inputs, not
+  // constants (MLIR marks those 0xdeadbeef).
+  std::set<intptr_t> inputBuffers;
   for (const TensorRef &t : inputs)
     inputBuffers.insert(reinterpret_cast<intptr_t>(t.data));
-  std::vector<Tensor> outputs;
+  std::map<intptr_t, std::shared_ptr<void>> owners;
   size_t offset = 0;
+  for (const TensorSpec &spec : entry.outputs) {
+    const int64_t *desc = results.data() + offset;
+    offset += 3 + 2 * spec.shape.size();
+    intptr_t allocated = desc[0];
+    if (allocated && allocated != 0xdeadbeef &&
+        !inputBuffers.count(allocated) && !owners.count(allocated))
+      owners[allocated] =
+          std::shared_ptr<void>(reinterpret_cast<void *>(allocated), release);
+  }
+
+  std::vector<OutputBuffer> outputs;
+  offset = 0;
   for (const TensorSpec &spec : entry.outputs) {
     size_t rank = spec.shape.size();
     const int64_t *desc = results.data() + offset;
     offset += 3 + 2 * rank;
-    std::vector<int64_t> shape(desc + 3, desc + 3 + rank);
-    Tensor out(spec.dtype, shape);
+    OutputBuffer out;
+    out.dtype = spec.dtype;
+    out.shape.assign(desc + 3, desc + 3 + rank);
     size_t elemSize = dtypeSize(spec.dtype);
-    auto *aligned = reinterpret_cast<const uint8_t *>(desc[1]);
-    if (out.numElements() > 0)
-      copyStrided(aligned + desc[2] * elemSize, desc + 3, desc + 3 + rank, rank,
-                  elemSize, out.data.data());
-    // Buffers the compiled code allocated are freed once every output is
-    // copied (several outputs may share one): not inputs, not constants (MLIR
-    // marks those 0xdeadbeef), and each only once.
-    intptr_t allocated = desc[0];
-    if (allocated && allocated != 0xdeadbeef && !inputBuffers.count(allocated))
-      toFree.insert(allocated);
+    auto *first = reinterpret_cast<uint8_t *>(desc[1]) + desc[2] * elemSize;
+    auto owner = owners.find(desc[0]);
+    if (owner != owners.end() && isDense(desc + 3, desc + 3 + rank, rank)) {
+      out.data = first;
+      out.owner = owner->second;
+    } else {
+      int64_t elements = 1;
+      for (int64_t size : out.shape)
+        elements *= size;
+      size_t bytes = std::max<size_t>(elements * elemSize, 1);
+      out.owner = std::shared_ptr<void>(std::malloc(bytes), std::free);
+      if (!out.owner)
+        throw Error("out of memory for output '" + spec.name + "'");
+      out.data = out.owner.get();
+      if (elements > 0)
+        copyStrided(first, desc + 3, desc + 3 + rank, rank, elemSize,
+                    static_cast<uint8_t *>(out.data));
+    }
     outputs.push_back(std::move(out));
   }
-  for (intptr_t allocated : toFree)
-    release(reinterpret_cast<void *>(allocated));
   return outputs;
+}
+
+std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
+                                           const EntryPoint &entry,
+                                           const std::vector<Tensor> &inputs,
+                                           const BufferReleaser &release) {
+  return invokeEntryPoint(function, entry,
+                          std::vector<TensorRef>(inputs.begin(), inputs.end()),
+                          release);
+}
+
+std::vector<Tensor> kiln::invokeEntryPoint(EntryFunction function,
+                                           const EntryPoint &entry,
+                                           const std::vector<TensorRef> &inputs,
+                                           const BufferReleaser &release) {
+  return copyOut(invokeEntryPointInPlace(function, entry, inputs, release));
 }
 
 const EntryPoint &Model::entryPoint(const std::string &name) const {
@@ -188,13 +242,19 @@ std::vector<Tensor> Model::run(const std::vector<Tensor> &inputs,
 
 std::vector<Tensor> Model::runRefs(const std::vector<TensorRef> &inputs,
                                    const std::string &name) const {
+  return copyOut(runInPlace(inputs, name));
+}
+
+std::vector<OutputBuffer>
+Model::runInPlace(const std::vector<TensorRef> &inputs,
+                  const std::string &name) const {
   const EntryPoint &entry = entryPoint(name);
   EntryFunction function = lookup("_kiln_entry_" + name);
   // The OpenMP thread count is a setting of the calling thread: set it on
   // every call.
   if (int threads = threads_ ? threads_ : threadCountFromEnvironment())
     omp_set_num_threads(threads);
-  return invokeEntryPoint(function, entry, inputs, releaseFunction());
+  return invokeEntryPointInPlace(function, entry, inputs, bufferReleaser());
 }
 
 void Model::setMetadata(const std::string &json) {

@@ -14,36 +14,39 @@ public:
       throw Error("cannot open model '" + path + "': no such file");
     // dlopen searches the library path for names without a slash.
     std::string file = path.find('/') == std::string::npos ? "./" + path : path;
-    handle_ = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!handle_)
+    void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle)
       throw Error("cannot load model '" + path + "': " + dlerror());
-    auto *metadata = static_cast<const char *>(dlsym(handle_, "kiln_metadata"));
-    if (!metadata) {
-      dlclose(handle_);
+    library_ = std::shared_ptr<void>(handle, dlclose);
+    auto *metadata = static_cast<const char *>(dlsym(handle, "kiln_metadata"));
+    if (!metadata)
       throw Error("'" + path +
                   "' is not a Kiln model: it has no kiln_metadata symbol");
-    }
     setMetadata(metadata);
     // Models compiled before Kiln linked its allocator into them used malloc.
-    if (void *release = dlsym(handle_, "kiln_model_free"))
-      release_ = reinterpret_cast<ReleaseFunction>(release);
+    if (void *release = dlsym(handle, "kiln_model_free"))
+      release_ = reinterpret_cast<void (*)(void *)>(release);
   }
-  ~SharedLibraryModel() override { dlclose(handle_); }
 
 protected:
   EntryFunction lookup(const std::string &symbol) const override {
-    void *fn = dlsym(handle_, symbol.c_str());
+    void *fn = dlsym(library_.get(), symbol.c_str());
     if (!fn)
       throw Error("model '" + path_ + "' lacks the symbol " + symbol);
     return reinterpret_cast<EntryFunction>(fn);
   }
 
-  ReleaseFunction releaseFunction() const override { return release_; }
+  /// Buffers returned in place keep the library loaded until released.
+  BufferReleaser bufferReleaser() const override {
+    return [library = library_, release = release_](void *buffer) {
+      release(buffer);
+    };
+  }
 
 private:
   std::string path_;
-  void *handle_ = nullptr;
-  ReleaseFunction release_ = std::free;
+  std::shared_ptr<void> library_;
+  void (*release_)(void *) = std::free;
 };
 } // namespace
 

@@ -51,10 +51,14 @@ kiln::TensorRef toTensorRef(py::array &array, const std::string &name) {
   return kiln::TensorRef(*parsed, shape, array.data(), array.nbytes());
 }
 
-py::array toArray(const kiln::Tensor &tensor) {
-  py::array array(py::dtype(kiln::dtypeName(tensor.dtype)), tensor.shape);
-  std::memcpy(array.mutable_data(), tensor.data.data(), tensor.data.size());
-  return array;
+/// An array over `buffer` without a copy: a fresh copy of a large output
+/// would be page-faulted in on every call. The array keeps the buffer.
+py::array toArray(kiln::OutputBuffer buffer) {
+  auto *owner = new std::shared_ptr<void>(std::move(buffer.owner));
+  py::capsule base(
+      owner, [](void *p) { delete static_cast<std::shared_ptr<void> *>(p); });
+  return py::array(py::dtype(kiln::dtypeName(buffer.dtype)), buffer.shape, {},
+                   buffer.data, base);
 }
 
 py::dict specToDict(const kiln::TensorSpec &spec) {
@@ -152,14 +156,14 @@ PYBIND11_MODULE(_kiln, m) {
               inputs.push_back(toTensorRef(owned[i], i < entry.inputs.size()
                                                          ? entry.inputs[i].name
                                                          : std::to_string(i)));
-            std::vector<kiln::Tensor> outputs;
+            std::vector<kiln::OutputBuffer> outputs;
             {
               py::gil_scoped_release release;
-              outputs = model.runRefs(inputs, entryName);
+              outputs = model.runInPlace(inputs, entryName);
             }
             py::list result;
-            for (const kiln::Tensor &t : outputs)
-              result.append(toArray(t));
+            for (kiln::OutputBuffer &buffer : outputs)
+              result.append(toArray(std::move(buffer)));
             return result;
           },
           py::arg("inputs"), py::arg("entry") = "main");

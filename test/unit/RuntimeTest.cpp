@@ -74,3 +74,61 @@ TEST(Invoke, ValidatesCountDtypeAndShape) {
                 .find("expected shape [?, 4], got [2, 5]"),
             std::string::npos);
 }
+
+/// Two float32 [2, 2] outputs of one input x [2, 2]: `a` the first two rows
+/// of a buffer the entry allocates, `b` its transpose (strided); the buffer
+/// is released through the releaser given to the invocation.
+static const char *kTwoOutputs =
+    R"({"format":"kiln-1","entries":[{"name":"main",)"
+    R"("inputs":[{"name":"x","dtype":"float32","shape":[2,2]}],)"
+    R"("outputs":[{"name":"a","dtype":"float32","shape":[2,2]},)"
+    R"({"name":"b","dtype":"float32","shape":[2,2]}]}]})";
+
+static void sharedBufferEntry(void **args) {
+  auto *buffer = static_cast<float *>(std::malloc(4 * sizeof(float)));
+  for (int i = 0; i < 4; ++i)
+    buffer[i] = static_cast<float>(i);
+  auto *results = static_cast<int64_t *>(args[0]);
+  auto pointer = reinterpret_cast<int64_t>(buffer);
+  // {allocated, aligned, offset, sizes[2], strides[2]} twice.
+  int64_t a[] = {pointer, pointer, 0, 2, 2, 2, 1};
+  int64_t b[] = {pointer, pointer, 0, 2, 2, 1, 2};
+  std::copy(a, a + 7, results);
+  std::copy(b, b + 7, results + 7);
+}
+
+TEST(Invoke, OutputsStayInTheirBufferUntilReleased) {
+  EntryPoint entry = parseMetadata(kTwoOutputs)[0];
+  Tensor x(DType::Float32, {2, 2});
+  int releases = 0;
+  std::vector<OutputBuffer> outputs = invokeEntryPointInPlace(
+      sharedBufferEntry, entry, {TensorRef(x)}, [&](void *buffer) {
+        ++releases;
+        std::free(buffer);
+      });
+  ASSERT_EQ(outputs.size(), 2u);
+  // The dense output is the buffer itself, the strided one a dense copy.
+  auto *a = static_cast<float *>(outputs[0].data);
+  auto *b = static_cast<float *>(outputs[1].data);
+  EXPECT_EQ(outputs[0].owner.get(), outputs[0].data);
+  EXPECT_NE(outputs[1].owner.get(), outputs[0].owner.get());
+  EXPECT_EQ(std::vector<float>(a, a + 4), (std::vector<float>{0, 1, 2, 3}));
+  EXPECT_EQ(std::vector<float>(b, b + 4), (std::vector<float>{0, 2, 1, 3}));
+  EXPECT_EQ(outputs[1].shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(releases, 0);
+  outputs.clear();
+  EXPECT_EQ(releases, 1);
+}
+
+TEST(Invoke, CopiedOutputsReleaseTheBuffer) {
+  EntryPoint entry = parseMetadata(kTwoOutputs)[0];
+  Tensor x(DType::Float32, {2, 2});
+  int releases = 0;
+  std::vector<Tensor> outputs = invokeEntryPoint(
+      sharedBufferEntry, entry, {TensorRef(x)}, [&](void *buffer) {
+        ++releases;
+        std::free(buffer);
+      });
+  EXPECT_EQ(releases, 1);
+  EXPECT_EQ(outputs[1].as<float>()[1], 2.0f);
+}
