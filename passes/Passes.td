@@ -192,6 +192,51 @@ def KilnVectorizeCopies : Pass<"kiln-vectorize-copies", "::mlir::func::FuncOp"> 
   ];
 }
 
+def KilnHoistBuffersToStack
+    : Pass<"kiln-hoist-buffers-to-stack", "::mlir::func::FuncOp"> {
+  let summary = "Turns small per-iteration heap buffers into stack buffers "
+                "allocated once per thread";
+  let description = [{
+    Runs after bufferization, deallocation and convert-scf-to-openmp. A
+    static memref.alloc of at most `max-buffer-bytes` whose memref.dealloc is
+    in the same block lives for one iteration of every loop around it; it
+    becomes a memref.alloca at the start of the nearest allocation scope (an
+    omp.parallel region, which each thread runs once, or the function) and
+    its dealloc is erased. A layer-norm tiled by rows otherwise calls malloc
+    and free for its row buffers on every row. At most `max-scope-bytes` are
+    placed in one scope; the rest stay on the heap. Buffers inside a
+    parallel loop not yet converted to OpenMP stay too.
+
+    ```mlir
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%c0) to (%c8) step (%c1) {
+          %buf = memref.alloc() : memref<256xf32>
+          ...
+          memref.dealloc %buf : memref<256xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+    // becomes
+    omp.parallel {
+      %buf = memref.alloca() : memref<256xf32>
+      omp.wsloop { ... }
+      omp.terminator
+    }
+    ```
+  }];
+  let options = [
+    Option<"maxBufferBytes", "max-buffer-bytes", "int64_t",
+           /*default=*/"32768", "Largest buffer moved to the stack">,
+    Option<"maxScopeBytes", "max-scope-bytes", "int64_t",
+           /*default=*/"262144",
+           "Most stack bytes placed in one thread's or call's scope">
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def KilnApproximateMath : Pass<"kiln-approximate-math"> {
   let summary = "Replaces f32 transcendental math ops with polynomial approximations";
   let description = [{

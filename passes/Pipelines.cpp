@@ -64,6 +64,7 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
   addPipeline(
       pm,
       "convert-linalg-to-loops,scf-forall-to-parallel,convert-scf-to-openmp,"
+      "func.func(kiln-hoist-buffers-to-stack),"
       "func.func(lower-vector-multi-reduction,lower-vector-mask),"
       "convert-vector-to-scf{full-unroll},lower-affine,canonicalize,cse,"
       "kiln-approximate-math,convert-math-to-funcs,convert-scf-to-cf,"
