@@ -283,6 +283,16 @@ SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   if (!innermost)
     return vector;
   vector[*innermost] = dividingTile(ranges[*innermost], width);
+  // Rows reduced along their contiguous innermost loop, a vector of rows at
+  // a time, go one square block at a time: each block is transposed in
+  // registers and folded into the accumulator, where a whole row block
+  // (16 x 128) held more vectors than there are registers.
+  int64_t last = ranges.size() - 1;
+  if (vector[*innermost] > 1 &&
+      iterators[last] == utils::IteratorType::reduction &&
+      !ShapedType::isDynamic(ranges[last]) && ranges[last] > width &&
+      ranges[last] % width == 0)
+    vector[last] = width;
   // An input read transposed is read as whole vectors along its contiguous
   // dimension too, and transposed in registers (ops without reductions: a
   // reduction's vector already spans its reduced dimension).

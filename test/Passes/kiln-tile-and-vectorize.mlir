@@ -95,10 +95,13 @@ func.func @matmul(%a: tensor<16x32xf32>, %b: tensor<32x64xf32>, %c: tensor<16x64
 
 // -----
 
-// A small reduction stays whole inside the tile.
+// Rows reduced along their contiguous dimension, a vector of rows at a time,
+// go one block of one vector per row at a time, folded into the accumulator.
 // CHECK-LABEL: func @small_reduction(
-// CHECK:         %[[V:.*]] = vector.transfer_read %{{.*}} : tensor<8x32xf32>, vector<8x32xf32>
-// CHECK:         vector.multi_reduction <add>, %[[V]], %{{.*}} [1] : vector<8x32xf32> to vector<8xf32>
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
+// CHECK:         scf.for %{{.*}} step %[[C16]]
+// CHECK:           %[[V:.*]] = vector.transfer_read %{{.*}} : tensor<8x16xf32>, vector<8x16xf32>
+// CHECK:           vector.multi_reduction <add>, %[[V]], %{{.*}} [1] : vector<8x16xf32> to vector<8xf32>
 // CHECK-NOT:     linalg.reduce
 func.func @small_reduction(%a: tensor<8x32xf32>, %c: tensor<8xf32>) -> tensor<8xf32> {
   %0 = linalg.reduce ins(%a : tensor<8x32xf32>) outs(%c : tensor<8xf32>) dimensions = [1]
@@ -111,12 +114,12 @@ func.func @small_reduction(%a: tensor<8x32xf32>, %c: tensor<8xf32>) -> tensor<8x
 
 // -----
 
-// A reduction over more than 1024 elements is tiled by 1.
+// So do longer rows (2048 elements).
 // CHECK-LABEL: func @large_reduction(
-// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG:     %[[C2048:.*]] = arith.constant 2048 : index
-// CHECK:         scf.for %{{.*}} = %{{.*}} to %[[C2048]] step %[[C1]]
-// CHECK:           vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<4x1xf32> to vector<4xf32>
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %[[C2048]] step %[[C16]]
+// CHECK:           vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<4x16xf32> to vector<4xf32>
 func.func @large_reduction(%a: tensor<4x2048xf32>, %c: tensor<4xf32>) -> tensor<4xf32> {
   %0 = linalg.reduce ins(%a : tensor<4x2048xf32>) outs(%c : tensor<4xf32>) dimensions = [1]
     (%x: f32, %acc: f32) {

@@ -2,12 +2,70 @@
 #include "passes/Codegen/CPU/PackMatmul.h"
 #include "passes/Codegen/CPU/TilingUtils.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
+
+/// The constant `value` is a slice of (through unit-stride extract_slices)
+/// and the offsets of the slice in it; failure for anything else.
+static FailureOr<std::pair<Value, SmallVector<OpFoldResult>>>
+sliceOfConstant(RewriterBase &rewriter, Location loc, Value value) {
+  SmallVector<OpFoldResult> offsets(
+      cast<RankedTensorType>(value.getType()).getRank(),
+      rewriter.getIndexAttr(0));
+  while (auto slice = value.getDefiningOp<tensor::ExtractSliceOp>()) {
+    if (!slice.hasUnitStride() ||
+        slice.getSourceType().getRank() != slice.getType().getRank())
+      return failure();
+    AffineExpr d0, d1;
+    bindDims(rewriter.getContext(), d0, d1);
+    for (auto [offset, outer] : llvm::zip(offsets, slice.getMixedOffsets()))
+      offset = affine::makeComposedFoldedAffineApply(rewriter, loc, d0 + d1,
+                                                     {offset, outer});
+    value = slice.getSource();
+  }
+  if (!matchPattern(value, m_Constant()))
+    return failure();
+  return std::make_pair(value, offsets);
+}
+
+/// B[Kc, Nc] as [Nc/nr][Kc][nr] panels. A slice of a constant (a layer's
+/// weights) is a slice of the whole constant packed at compile time, placed
+/// beside it; anything else is copied at run time.
+static Value packB(RewriterBase &rewriter, Location loc, Value b, int64_t nr) {
+  FailureOr<std::pair<Value, SmallVector<OpFoldResult>>> slice =
+      sliceOfConstant(rewriter, loc, b);
+  if (failed(slice) || cast<RankedTensorType>(slice->first.getType())
+                               .getDimSize(1) % nr)
+    return kiln::permute(
+        rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
+  auto [constant, offsets] = *slice;
+  Value packed;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointAfter(constant.getDefiningOp());
+    packed = kiln::permute(
+        rewriter, loc, kiln::splitDim(rewriter, loc, constant, 1, nr),
+        {1, 0, 2});
+  }
+  auto type = cast<RankedTensorType>(b.getType());
+  AffineExpr d0;
+  bindDims(rewriter.getContext(), d0);
+  SmallVector<OpFoldResult> packedOffsets = {
+      affine::makeComposedFoldedAffineApply(rewriter, loc, d0.floorDiv(nr),
+                                            {offsets[1]}),
+      offsets[0], rewriter.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {
+      rewriter.getIndexAttr(type.getDimSize(1) / nr),
+      rewriter.getIndexAttr(type.getDimSize(0)), rewriter.getIndexAttr(nr)};
+  SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(rewriter, loc, packed, packedOffsets,
+                                        sizes, strides);
+}
 
 FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
                                               linalg::MatmulOp matmul,
@@ -33,8 +91,7 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
   Value aPanels = kiln::permute(
       rewriter, loc, kiln::splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
-  Value bPanels = kiln::permute(
-      rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
+  Value bPanels = packB(rewriter, loc, b, nr);
   Value cTiles = kiln::splitDim(rewriter, loc,
                                 kiln::splitDim(rewriter, loc, c, 0, mr), 2, nr);
 
