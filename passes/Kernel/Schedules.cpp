@@ -2,6 +2,7 @@
 #include "passes/Kernel/Schedules.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::kiln;
@@ -169,8 +170,13 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   if (kc < 64)
     kc = 0;
   // Packing copies each k block of both operands once per level-1 tile:
-  // it pays when the tile has enough rows to reuse the copied B panels.
-  bool pack = isa<linalg::MatmulOp>(root) && mr >= 4 && loops.mSize >= 32;
+  // it pays when the tile has enough rows to reuse the copied B panels. A
+  // matrix-vector product packs constant weights, laid out at compile time,
+  // so that it streams them contiguously (an MLP at batch 1: 1.3 -> 0.8 ms;
+  // at batch 8 its 8 x 32 tiles ran 15% slower on panels).
+  bool constantB = matchPattern(root.getDpsInputs()[1], m_Constant());
+  bool pack = isa<linalg::MatmulOp>(root) &&
+              ((mr >= 4 && loops.mSize >= 32) || (mr < 4 && constantB));
   // With few rows the product streams B from memory: short k blocks make
   // the register tiles of a level-1 tile walk each row of B contiguously.
   if (!pack && loops.mSize <= 16 && loops.kSize > 64)

@@ -27,6 +27,18 @@ func.func @gemv(%a: tensor<1x768xf32>, %b: tensor<768x3072xf32>) -> tensor<1x307
 
 // -----
 
+// Against constant weights, a matrix-vector product packs them (laid out in
+// panels at compile time, then streamed contiguously), in k blocks of 256.
+// CHECK-LABEL: func @gemv_weights(
+// CHECK:         schedule <contraction, tiles = [1, {{[0-9]+}}, 256], vector = [1, 64, 1], pack, threads>
+func.func @gemv_weights(%a: tensor<1x768xf32>) -> tensor<1x1024xf32> {
+  %w = kiln.constant dense<0.5> : tensor<768x1024xf32>
+  %0 = kiln.matmul %a, %w : (tensor<1x768xf32>, tensor<768x1024xf32>) -> tensor<1x1024xf32>
+  return %0 : tensor<1x1024xf32>
+}
+
+// -----
+
 // Elementwise and reduction kernels: outer loops tiled by 1 on threads, one
 // vector along the innermost loop.
 // CHECK-LABEL: func @elementwise(
