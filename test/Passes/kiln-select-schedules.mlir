@@ -50,6 +50,32 @@ func.func @elementwise(%a: tensor<64x128xf32>) -> tensor<64x128xf32> {
 
 // -----
 
+// A row-normalizing kernel (x - sum) over rows of 512: 16 rows per tile and
+// per vector, so that the row sums run across 16 rows at once.
+// CHECK-LABEL: func @row_normalize(
+// CHECK:         schedule <reduction, tiles = [16, 0], vector = [16, 16], threads>
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @row_normalize(%a: tensor<256x512xf32>) -> tensor<256x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256xf32>) -> tensor<256xf32>
+  %sum = linalg.reduce ins(%a : tensor<256x512xf32>) outs(%f : tensor<256xf32>) dimensions = [1]
+    (%x: f32, %acc: f32) {
+      %s = arith.addf %x, %acc : f32
+      linalg.yield %s : f32
+    }
+  %out = tensor.empty() : tensor<256x512xf32>
+  %0 = linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%a, %sum : tensor<256x512xf32>, tensor<256xf32>) outs(%out : tensor<256x512xf32>) {
+  ^bb0(%x: f32, %m: f32, %o: f32):
+    %d = arith.subf %x, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<256x512xf32>
+  return %0 : tensor<256x512xf32>
+}
+
+// -----
+
 // A convolution is a window contraction, loops (n, oh, ow, fo, fi, kh, kw,
 // c) over panels of 32 filters: a register tile of 8 pixels x one panel,
 // level-1 tiles of 4 output rows x both panels (4 tiles, for the threads),
