@@ -132,7 +132,7 @@ struct DecomposeLayerNorm : OpRewritePattern<LayerNormOp> {
   }
 };
 
-/// softmax: e / sum(e) with e = exp(x - max(x)); log-softmax:
+/// softmax: e * (1 / sum(e)) with e = exp(x - max(x)); log-softmax:
 /// (x - max) - log(sum(e)).
 template <typename OpTy, bool isLog>
 struct DecomposeSoftmax : OpRewritePattern<OpTy> {
@@ -149,8 +149,9 @@ struct DecomposeSoftmax : OpRewritePattern<OpTy> {
     if (isLog)
       rewriter.replaceOpWithNewOp<SubOp>(op, shifted,
                                          LogOp::create(rewriter, loc, sum));
-    else
-      rewriter.replaceOpWithNewOp<DivOp>(op, e, sum);
+    else // One division per row, then multiplies (as PyTorch does).
+      rewriter.replaceOpWithNewOp<MulOp>(
+          op, e, ReciprocalOp::create(rewriter, loc, sum));
     return success();
   }
 };

@@ -11,6 +11,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -31,17 +32,34 @@ bool isContractionLike(Operation *op) {
                       linalg::isaConvolutionOpInterface(linalgOp));
 }
 
+/// Whether `op`'s body divides or calls a math function.
+bool isExpensive(Operation *op) {
+  WalkResult found = op->walk([](Operation *inner) {
+    return isa<arith::DivFOp>(inner) ||
+                   inner->getDialect()->getNamespace() == "math"
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  return found.wasInterrupted();
+}
+
 struct KilnFuseElementwisePass
     : kiln::impl::KilnFuseElementwiseBase<KilnFuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
-    // Fuse a producer only into its single consumer (no recomputation), and
-    // never reshape a contraction.
+    // Fuse a producer only into its single consumer, and never reshape a
+    // contraction. A producer read broadcast (a row's 1 / sum, read by each
+    // element of the row) would run once per element of the consumer, so
+    // one that divides or calls a math function stays apart.
     linalg::ControlFusionFn control = [](OpOperand *fused) {
       Operation *producer = fused->get().getDefiningOp();
-      return producer && producer->hasOneUse() &&
-             !isContractionLike(producer) &&
-             !isContractionLike(fused->getOwner());
+      if (!producer || !producer->hasOneUse() || isContractionLike(producer) ||
+          isContractionLike(fused->getOwner()))
+        return false;
+      auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+      return !consumer ||
+             consumer.getMatchingIndexingMap(fused).isPermutation() ||
+             !isExpensive(producer);
     };
     RewritePatternSet patterns(context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);

@@ -140,14 +140,16 @@ func.func @layer_norm_axis1(%x: tensor<2x16x256xf32>, %g: tensor<16x256xf32>) ->
 
 // -----
 
-// softmax subtracts the maximum, exponentiates and divides by the sum.
+// softmax subtracts the maximum, exponentiates and multiplies by the
+// reciprocal of the sum (one division per row).
 // CHECK-LABEL: func @softmax(
 // CHECK-SAME:    %[[X:.*]]: tensor<4x?xf32>)
 // CHECK:         %[[MAX:.*]] = kiln.reduce_max %[[X]] {axes = array<i64: -1>} : tensor<4x?xf32> -> tensor<4x1xf32>
 // CHECK:         %[[SH:.*]] = kiln.sub %[[X]], %[[MAX]]
 // CHECK:         %[[E:.*]] = kiln.exp %[[SH]] : tensor<4x?xf32>
 // CHECK:         %[[SUM:.*]] = kiln.reduce_sum %[[E]] {axes = array<i64: -1>} : tensor<4x?xf32> -> tensor<4x1xf32>
-// CHECK:         %[[Y:.*]] = kiln.div %[[E]], %[[SUM]] : (tensor<4x?xf32>, tensor<4x1xf32>) -> tensor<4x?xf32>
+// CHECK:         %[[R:.*]] = kiln.reciprocal %[[SUM]] : tensor<4x1xf32>
+// CHECK:         %[[Y:.*]] = kiln.mul %[[E]], %[[R]] : (tensor<4x?xf32>, tensor<4x1xf32>) -> tensor<4x?xf32>
 // CHECK:         return %[[Y]]
 func.func @softmax(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
   %0 = kiln.softmax %x : tensor<4x?xf32>

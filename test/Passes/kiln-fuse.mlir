@@ -20,12 +20,19 @@ func.func @matmul_bias_relu(%x: tensor<8x32xf32>, %w: tensor<32x64xf32>, %b: ten
 
 // -----
 
-// Softmax (max, subtract, exp, sum, divide after kiln-decompose) is one
-// kernel: every op works on the same rows.
+// Softmax (max, subtract, exp, sum, reciprocal, multiply after
+// kiln-decompose) is one kernel: every op works on the same rows. The
+// reciprocal of a row's sum stays an op over rows (one division per row), not
+// fused into the multiply it is broadcast to.
 // CHECK-LABEL: func @softmax(
 // CHECK:         kiln_kernel.dispatch "reduction" -> tensor<4x128xf32> {
 // CHECK-COUNT-2:   linalg.fill
-// CHECK:           kiln_kernel.yield
+// CHECK:           linalg.generic {{.*}} ins(%{{.*}} : tensor<4x1xf32>)
+// CHECK:             arith.divf
+// CHECK:           %[[Y:.*]] = linalg.generic
+// CHECK-NOT:         arith.divf
+// CHECK:             arith.mulf
+// CHECK:           kiln_kernel.yield %[[Y]]
 // CHECK-NOT:     kiln_kernel.dispatch
 func.func @softmax(%x: tensor<4x128xf32>) -> tensor<4x128xf32> {
   %0 = kiln.softmax %x {axis = 1 : i64} : tensor<4x128xf32>

@@ -39,18 +39,18 @@ sliceOfConstant(RewriterBase &rewriter, Location loc, Value value) {
 static Value packB(RewriterBase &rewriter, Location loc, Value b, int64_t nr) {
   FailureOr<std::pair<Value, SmallVector<OpFoldResult>>> slice =
       sliceOfConstant(rewriter, loc, b);
-  if (failed(slice) || cast<RankedTensorType>(slice->first.getType())
-                               .getDimSize(1) % nr)
-    return kiln::permute(
-        rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr), {1, 0, 2});
+  if (failed(slice) ||
+      cast<RankedTensorType>(slice->first.getType()).getDimSize(1) % nr)
+    return kiln::permute(rewriter, loc, kiln::splitDim(rewriter, loc, b, 1, nr),
+                         {1, 0, 2});
   auto [constant, offsets] = *slice;
   Value packed;
   {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointAfter(constant.getDefiningOp());
-    packed = kiln::permute(
-        rewriter, loc, kiln::splitDim(rewriter, loc, constant, 1, nr),
-        {1, 0, 2});
+    packed = kiln::permute(rewriter, loc,
+                           kiln::splitDim(rewriter, loc, constant, 1, nr),
+                           {1, 0, 2});
   }
   auto type = cast<RankedTensorType>(b.getType());
   AffineExpr d0;
