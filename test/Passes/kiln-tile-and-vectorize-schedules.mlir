@@ -72,6 +72,33 @@ func.func @packed_constant_weights(%a: tensor<8x2xf32>, %c: tensor<8x64xf32>) ->
 
 // -----
 
+// A zero fill shared by two kernels (merged by CSE) sits outside both; each
+// kernel zeroes its own tiles instead of a memset of the whole result ahead
+// of it.
+// CHECK-LABEL: func @shared_fill(
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.forall
+// CHECK:           vector.transfer_write %{{.*}} : vector<8x32xf32>, tensor<8x32xf32>
+// CHECK:         scf.forall
+// CHECK:           vector.transfer_write %{{.*}} : vector<8x32xf32>, tensor<8x32xf32>
+// CHECK-NOT:     linalg.fill
+func.func @shared_fill(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> (tensor<32x64xf32>, tensor<32x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x64xf32>) -> tensor<32x64xf32>
+  %0 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [8, 32, 0], vector = [8, 32, 1], threads> -> tensor<32x64xf32> {
+    %m = linalg.matmul ins(%a, %b : tensor<32x64xf32>, tensor<64x64xf32>) outs(%f : tensor<32x64xf32>) -> tensor<32x64xf32>
+    kiln_kernel.yield %m : tensor<32x64xf32>
+  }
+  %1 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [8, 32, 0], vector = [8, 32, 1], threads> -> tensor<32x64xf32> {
+    %m = linalg.matmul ins(%a, %c : tensor<32x64xf32>, tensor<64x64xf32>) outs(%f : tensor<32x64xf32>) -> tensor<32x64xf32>
+    kiln_kernel.yield %m : tensor<32x64xf32>
+  }
+  return %0, %1 : tensor<32x64xf32>, tensor<32x64xf32>
+}
+
+// -----
+
 // Without packing or threads: scf.for level-1 loops, whole k, and the
 // register tile reads the operands in place: one vector.contract per k.
 // CHECK-LABEL: func @unpacked_serial(

@@ -191,6 +191,8 @@ struct KilnTileAndVectorizePass
     rootOp->setAttr(kRootMark, rewriter.getUnitAttr());
     bool accumulates =
         root->strategy == "contraction" || root->strategy == "conv";
+    if (accumulates)
+      cloneFillIntoDispatch(rewriter, dispatch, rootOp);
     LogicalResult tiled = tileAndFuseLevel1(rewriter, dispatch, rootOp, tail,
                                             schedule, accumulates);
     Operation *tiledRoot = nullptr;
@@ -231,6 +233,20 @@ struct KilnTileAndVectorizePass
         return;
     }
     tileAndVectorize(rewriter, blocked, schedule.getVector());
+  }
+
+  /// A contraction's fill that CSE merged with another kernel's sits
+  /// outside both and would be one memset of the whole result ahead of the
+  /// kernel: a copy inside the dispatch joins its tiles instead.
+  static void cloneFillIntoDispatch(IRRewriter &rewriter, DispatchOp dispatch,
+                                    linalg::LinalgOp root) {
+    OpOperand *init = root.getDpsInitOperand(0);
+    auto fill = init->get().getDefiningOp<linalg::FillOp>();
+    if (!fill || dispatch->isAncestor(fill))
+      return;
+    rewriter.setInsertionPoint(root);
+    Operation *clone = rewriter.clone(*fill);
+    rewriter.modifyOpInPlace(root, [&] { init->set(clone->getResult(0)); });
   }
 
   /// The fill that zeroes a contraction's level-1 tile of accumulators,
