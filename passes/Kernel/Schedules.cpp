@@ -171,12 +171,14 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
     kc = 0;
   // Packing copies each k block of both operands once per level-1 tile:
   // it pays when the tile has enough rows to reuse the copied B panels. A
-  // matrix-vector product packs constant weights, laid out at compile time,
-  // so that it streams them contiguously (an MLP at batch 1: 1.3 -> 0.8 ms;
-  // at batch 8 its 8 x 32 tiles ran 15% slower on panels).
+  // product with few rows packs constant weights, laid out at compile time,
+  // so that it streams them contiguously (an MLP at batch 1: 1.3 -> 0.8 ms),
+  // unless its column panels are narrow: each of the many level-1 tiles of
+  // a 1000-column layer (8-wide panels) packed the rows of A again.
   bool constantB = matchPattern(root.getDpsInputs()[1], m_Constant());
   bool pack = isa<linalg::MatmulOp>(root) &&
-              ((mr >= 4 && loops.mSize >= 32) || (mr < 4 && constantB));
+              ((mr >= 4 && loops.mSize >= 32) ||
+               (constantB && (mr < 4 || nr >= 2 * width)));
   // With few rows the product streams B from memory: short k blocks make
   // the register tiles of a level-1 tile walk each row of B contiguously.
   if (!pack && loops.mSize <= 16 && loops.kSize > 64)
