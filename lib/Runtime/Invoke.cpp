@@ -140,32 +140,30 @@ kiln::invokeEntryPointInPlace(EntryFunction function, const EntryPoint &entry,
   for (const TensorRef &t : inputs)
     inputBuffers.insert(reinterpret_cast<intptr_t>(t.data));
   std::map<intptr_t, std::shared_ptr<void>> owners;
-  size_t offset = 0;
-  for (const TensorSpec &spec : entry.outputs) {
-    const int64_t *desc = results.data() + offset;
-    offset += 3 + 2 * spec.shape.size();
-    intptr_t allocated = desc[0];
-    if (allocated && allocated != 0xdeadbeef &&
-        !inputBuffers.count(allocated) && !owners.count(allocated))
-      owners[allocated] =
-          std::shared_ptr<void>(reinterpret_cast<void *>(allocated), release);
-  }
-
   std::vector<OutputBuffer> outputs;
-  offset = 0;
+  size_t offset = 0;
   for (const TensorSpec &spec : entry.outputs) {
     size_t rank = spec.shape.size();
     const int64_t *desc = results.data() + offset;
     offset += 3 + 2 * rank;
+    intptr_t allocated = desc[0];
+    std::shared_ptr<void> owner;
+    if (allocated && allocated != 0xdeadbeef &&
+        !inputBuffers.count(allocated)) {
+      std::shared_ptr<void> &shared = owners[allocated];
+      if (!shared)
+        shared =
+            std::shared_ptr<void>(reinterpret_cast<void *>(allocated), release);
+      owner = shared;
+    }
     OutputBuffer out;
     out.dtype = spec.dtype;
     out.shape.assign(desc + 3, desc + 3 + rank);
     size_t elemSize = dtypeSize(spec.dtype);
     auto *first = reinterpret_cast<uint8_t *>(desc[1]) + desc[2] * elemSize;
-    auto owner = owners.find(desc[0]);
-    if (owner != owners.end() && isDense(desc + 3, desc + 3 + rank, rank)) {
+    if (owner && isDense(desc + 3, desc + 3 + rank, rank)) {
       out.data = first;
-      out.owner = owner->second;
+      out.owner = std::move(owner);
     } else {
       int64_t elements = 1;
       for (int64_t size : out.shape)

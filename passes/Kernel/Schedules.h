@@ -67,12 +67,14 @@ FailureOr<WindowLoops> matchWindowContraction(linalg::LinalgOp op);
 
 /// The default vector tile of `op`: its innermost parallel loop one vector
 /// (of the largest power of two <= `vectorWidth` dividing it), reductions
-/// whole up to 256 elements and tiled by 1 beyond, other loops 1. An input
-/// read transposed (a transpose, the packing of A) also gets its innermost
+/// whole up to 256 elements and tiled by 1 beyond, other loops 1. A row
+/// reduction along the innermost loop, vectorized across rows, goes one
+/// square block (a vector of rows x one vector) at a time. An input read
+/// transposed (a transpose, the packing of A) also gets its innermost
 /// dimension's loop one vector, so it is read in whole vectors and
 /// transposed in registers instead of gathered; so does the row loop of an
-/// op reading a per-row value over rows of at most 128 (softmax), which
-/// then works on a vector of rows.
+/// op reading a per-row value over rows of at most 1024 (softmax,
+/// layer-norm), which then works on a vector of rows.
 SmallVector<int64_t> defaultVector(linalg::LinalgOp op, int64_t vectorWidth);
 
 /// The largest power of two <= `limit` that divides `extent`; 1 for dynamic

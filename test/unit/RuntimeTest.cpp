@@ -97,15 +97,20 @@ static void sharedBufferEntry(void **args) {
   std::copy(b, b + 7, results + 7);
 }
 
+/// Frees a buffer and counts the calls in `releases`.
+static BufferReleaser countingFree(int &releases) {
+  return [&releases](void *buffer) {
+    ++releases;
+    std::free(buffer);
+  };
+}
+
 TEST(Invoke, OutputsStayInTheirBufferUntilReleased) {
   EntryPoint entry = parseMetadata(kTwoOutputs)[0];
   Tensor x(DType::Float32, {2, 2});
   int releases = 0;
   std::vector<OutputBuffer> outputs = invokeEntryPointInPlace(
-      sharedBufferEntry, entry, {TensorRef(x)}, [&](void *buffer) {
-        ++releases;
-        std::free(buffer);
-      });
+      sharedBufferEntry, entry, {TensorRef(x)}, countingFree(releases));
   ASSERT_EQ(outputs.size(), 2u);
   // The dense output is the buffer itself, the strided one a dense copy.
   auto *a = static_cast<float *>(outputs[0].data);
@@ -125,10 +130,7 @@ TEST(Invoke, CopiedOutputsReleaseTheBuffer) {
   Tensor x(DType::Float32, {2, 2});
   int releases = 0;
   std::vector<Tensor> outputs = invokeEntryPoint(
-      sharedBufferEntry, entry, {TensorRef(x)}, [&](void *buffer) {
-        ++releases;
-        std::free(buffer);
-      });
+      sharedBufferEntry, entry, {TensorRef(x)}, countingFree(releases));
   EXPECT_EQ(releases, 1);
   EXPECT_EQ(outputs[1].as<float>()[1], 2.0f);
 }
