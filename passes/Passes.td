@@ -159,6 +159,49 @@ def KilnTileAndVectorize : Pass<"kiln-tile-and-vectorize", "::mlir::func::FuncOp
   ];
 }
 
+def KilnWidenReductionAccumulators
+    : Pass<"kiln-widen-reduction-accumulators", "::mlir::func::FuncOp"> {
+  let summary = "Carries tile-wide accumulators through tiled reduction loops";
+  let description = [{
+    Runs after tiling, vectorization and loop-invariant-subset-hoisting. A
+    `vector.multi_reduction` whose accumulator is an `scf.for` iter_arg
+    (reduced in that loop and yielded, nothing else) reduces each vector
+    tile across its columns on every iteration: a register transpose per
+    tile, or a chain of scalar ops. The loop instead carries an accumulator
+    shaped like the tile, starting at the kind's identity (-0.0 for add,
+    -inf for maximumf, ...), combines each tile into it with one elementwise
+    op, and reduces it across the columns once, after the loop. Float kinds
+    only; sums are reassociated, as the tiled reduction already did.
+    Accumulators of more than `max-elements` elements would not stay in
+    registers and are left alone.
+
+    ```mlir
+    %r = scf.for %k = %c0 to %c128 step %c16 iter_args(%acc = %init)
+        -> (vector<16xf32>) {
+      %t = vector.transfer_read ... : memref<16x128xf32>, vector<16x16xf32>
+      %s = vector.multi_reduction <add>, %t, %acc [1]
+          : vector<16x16xf32> to vector<16xf32>
+      scf.yield %s : vector<16xf32>
+    }
+    // becomes
+    %w = scf.for %k = %c0 to %c128 step %c16
+        iter_args(%wacc = %minus_zeros) -> (vector<16x16xf32>) {
+      %t = vector.transfer_read ...
+      %s = arith.addf %t, %wacc : vector<16x16xf32>
+      scf.yield %s : vector<16x16xf32>
+    }
+    %r = vector.multi_reduction <add>, %w, %init [1]
+        : vector<16x16xf32> to vector<16xf32>
+    ```
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"256",
+           "Largest accumulator, in elements, carried through a loop">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def KilnPrepareBufferization : Pass<"kiln-prepare-bufferization", "::mlir::func::FuncOp"> {
   let summary = "Lets bufferization write results in place of copying them";
   let description = [{

@@ -47,7 +47,8 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
         pm,
         llvm::formatv(
             "func.func(kiln-tile-and-vectorize{{vector-width={0}}),"
-            "canonicalize,cse,loop-invariant-subset-hoisting,canonicalize,cse",
+            "canonicalize,cse,loop-invariant-subset-hoisting,canonicalize,cse,"
+            "func.func(kiln-widen-reduction-accumulators),canonicalize",
             (int64_t)options.vectorWidth)
             .str());
   addPipeline(

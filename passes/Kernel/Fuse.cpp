@@ -32,22 +32,12 @@ using namespace mlir;
 
 namespace {
 
-enum class Role { Anchor, Reduction, Elementwise, Copy, Reshape, Other };
+/// Most columns (elements of the loops its row operand does not depend on)
+/// a contraction may have to take in the kernels computing that operand:
+/// its level-1 tiles must then span them all.
+constexpr int64_t kMaxAbsorbingColumns = 64;
 
-/// Whether the body of `op` only moves data: no floating-point arithmetic.
-bool isPureCopy(linalg::LinalgOp op) {
-  if (isa<linalg::TransposeOp, linalg::BroadcastOp, linalg::CopyOp>(op))
-    return true;
-  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-  if (!generic)
-    return false;
-  return llvm::all_of(
-      generic.getBody()->without_terminator(), [](Operation &inner) {
-        return isa<linalg::IndexOp, tensor::ExtractOp>(inner) ||
-               llvm::all_of(inner.getResultTypes(),
-                            [](Type t) { return t.isIntOrIndex(); });
-      });
-}
+enum class Role { Anchor, Reduction, Elementwise, Copy, Reshape, Other };
 
 Role classify(Operation *op) {
   if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op))
@@ -62,7 +52,7 @@ Role classify(Operation *op) {
     return Role::Anchor;
   if (linalgOp.getNumReductionLoops() > 0)
     return Role::Reduction;
-  return isPureCopy(linalgOp) ? Role::Copy : Role::Elementwise;
+  return kiln::isPureCopy(linalgOp) ? Role::Copy : Role::Elementwise;
 }
 
 StringRef anchorKind(Operation *op) {
@@ -185,6 +175,87 @@ struct Fuser {
       groups[groupOf[producer]].ops.clear();
       groupOf[producer] = *target;
       group.ops.insert(group.ops.begin(), producer);
+    }
+    absorbReductionOfContraction(op, *target);
+  }
+
+  /// A contraction with few columns whose operand comes from a reduction
+  /// kernel (softmax) over another contraction's result takes both kernels
+  /// in: attention's scores and probabilities are then made one tile of
+  /// rows at a time and stay in cache, where as kernels of their own each
+  /// made a round trip through memory. The tiles span all the columns
+  /// (loopsKeptWhole), so nothing is computed twice.
+  void absorbReductionOfContraction(Operation *op, unsigned target) {
+    auto consumer = cast<linalg::LinalgOp>(op);
+    if (!kiln::isMatmulLike(consumer))
+      return;
+    for (OpOperand *input : consumer.getDpsInputOperands()) {
+      Operation *reductionTail = producerIn(input->get());
+      if (!reductionTail || groupOf[reductionTail] == target)
+        continue;
+      unsigned r = groupOf[reductionTail];
+      Group &reduction = groups[r];
+      if (reduction.anchor || !reduction.hasReduction ||
+          reduction.ops.back() != reductionTail)
+        continue;
+      std::optional<unsigned> scores;
+      for (Operation *member : reduction.ops)
+        for (Value operand : member->getOperands())
+          if (Operation *def = producerIn(operand)) {
+            Operation *anchor = groups[groupOf[def]].anchor;
+            if (groupOf[def] != r && anchor &&
+                kiln::isMatmulLike(cast<linalg::LinalgOp>(anchor)))
+              scores = groupOf[def];
+          }
+      if (!scores)
+        continue;
+      AffineMap map = consumer.getMatchingIndexingMap(input);
+      SmallVector<int64_t> ranges = consumer.getStaticLoopRanges();
+      int64_t columns = 1;
+      for (auto [loop, range] : llvm::enumerate(ranges))
+        if (!map.isFunctionOfDim(loop))
+          columns =
+              ShapedType::isDynamic(range) || ShapedType::isDynamic(columns)
+                  ? ShapedType::kDynamic
+                  : columns * range;
+      if (ShapedType::isDynamic(columns) || columns > kMaxAbsorbingColumns) {
+        remark(op,
+               "not fused with the reduction kernel computing its "
+               "operand: its " +
+                   (ShapedType::isDynamic(columns) ? std::string("dynamic")
+                                                   : std::to_string(columns)) +
+                   " columns (more than " +
+                   std::to_string(kMaxAbsorbingColumns) +
+                   ") would be tiled, and each tile would compute that "
+                   "kernel again");
+        continue;
+      }
+      // Both kernels' values must be used only by them and by `op`.
+      auto inside = [&](Operation *user) {
+        return user == op || (groupOf.count(user) &&
+                              (groupOf[user] == r || groupOf[user] == *scores));
+      };
+      if (banned.contains({reductionTail, op}) ||
+          llvm::any_of(
+              llvm::concat<Operation *>(groups[*scores].ops, reduction.ops),
+              [&](Operation *member) {
+                return !llvm::all_of(member->getUsers(), inside);
+              }))
+        continue;
+      Group &group = groups[target];
+      for (unsigned from : {*scores, r}) {
+        for (Operation *member : groups[from].ops) {
+          groupOf[member] = target;
+          group.ops.push_back(member);
+        }
+        groups[from].ops.clear();
+        groups[from].anchor = nullptr;
+      }
+      llvm::sort(group.ops, [](Operation *a, Operation *b) {
+        return a->isBeforeInBlock(b);
+      });
+      group.hasReduction = true;
+      return;
     }
   }
 

@@ -2,6 +2,7 @@
 #include "passes/Kernel/Schedules.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -27,6 +28,35 @@ bool kiln::isMatmulLike(linalg::LinalgOp op) {
          !dims->k.empty();
 }
 
+bool kiln::isPureCopy(linalg::LinalgOp op) {
+  if (isa<linalg::TransposeOp, linalg::BroadcastOp, linalg::CopyOp>(op))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic)
+    return false;
+  return llvm::all_of(
+      generic.getBody()->without_terminator(), [](Operation &inner) {
+        return isa<linalg::IndexOp, tensor::ExtractOp>(inner) ||
+               llvm::all_of(inner.getResultTypes(),
+                            [](Type t) { return t.isIntOrIndex(); });
+      });
+}
+
+SmallVector<unsigned> kiln::loopsKeptWhole(linalg::LinalgOp root) {
+  SmallVector<unsigned> whole;
+  for (OpOperand *input : root.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || producer->getBlock() != root->getBlock() ||
+        isPureCopy(producer))
+      continue;
+    AffineMap map = root.getMatchingIndexingMap(input);
+    for (unsigned loop = 0, e = root.getNumLoops(); loop < e; ++loop)
+      if (!map.isFunctionOfDim(loop) && !llvm::is_contained(whole, loop))
+        whole.push_back(loop);
+  }
+  return whole;
+}
+
 /// Level-1 tiles a kernel other than a contraction is split into, at least,
 /// where its loops allow: enough for the threads, few enough that each has
 /// work to amortize its loop overhead.
@@ -45,17 +75,22 @@ FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
   if (!tail || tail->getParentOp() != dispatch)
     return failure();
   bool hasReduction = false;
+  // The last contraction: one computing an operand of another (attention's
+  // scores) is fused into that one's tiles.
+  linalg::LinalgOp contraction;
   for (Operation &op : dispatch.getBody().front()) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp)
       continue;
     if (isMatmulLike(linalgOp) &&
         llvm::none_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic))
-      return ScheduleRoot{linalgOp, "contraction"};
-    if (succeeded(matchWindowContraction(linalgOp)))
+      contraction = linalgOp;
+    else if (!contraction && succeeded(matchWindowContraction(linalgOp)))
       return ScheduleRoot{linalgOp, "conv"};
     hasReduction |= linalgOp.getNumReductionLoops() > 0;
   }
+  if (contraction)
+    return ScheduleRoot{contraction, "contraction"};
   if (hasReduction)
     return ScheduleRoot{tail, "reduction"};
   if (tail.getNumLoops() == tail.getNumParallelLoops() &&
@@ -132,6 +167,7 @@ ScheduleAttr contractionSchedule(linalg::LinalgOp root,
 SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
                                                int64_t width) {
   ContractionLoops loops = getContractionLoops(root);
+  SmallVector<unsigned> whole = loopsKeptWhole(root);
   SmallVector<int64_t> kcs = {0};
   for (int64_t kc : {32, 64, 128, 256, 512})
     if (kc < loops.kSize && loops.kSize % kc == 0)
@@ -142,13 +178,17 @@ SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
       if (mr * std::max<int64_t>(nr / width, 1) > kMaxAccumulators)
         continue;
       for (int64_t mc : dividingMultiples(mr, loops.mSize, 512))
-        for (int64_t nc : dividingMultiples(nr, loops.nSize, 2048))
+        for (int64_t nc : dividingMultiples(nr, loops.nSize, 2048)) {
+          if ((llvm::is_contained(whole, loops.m) && mc != loops.mSize) ||
+              (llvm::is_contained(whole, loops.n) && nc != loops.nSize))
+            continue;
           for (int64_t kc : kcs)
             for (bool pack : {false, true})
               for (bool threads : {false, true})
                 if (!pack || isa<linalg::MatmulOp>(root))
                   schedules.push_back(contractionSchedule(
                       root, loops, mr, nr, mc, nc, kc, pack, threads));
+        }
     }
   return schedules;
 }
@@ -422,6 +462,13 @@ LogicalResult kiln::verifySchedule(DispatchOp dispatch, ScheduleAttr schedule) {
     return dispatch.emitOpError("schedule gives ")
            << schedule.getTiles().size() << " sizes per level; the root "
            << root->op->getName() << " has " << ranges.size() << " loops";
+  if (root->strategy == "contraction")
+    for (unsigned loop : loopsKeptWhole(root->op))
+      if (schedule.getTiles()[loop] != 0 &&
+          schedule.getTiles()[loop] != ranges[loop])
+        return dispatch.emitOpError("schedule tiles loop ")
+               << loop << ", which an operand computed in the kernel does "
+               << "not depend on: each tile would compute it again";
   for (auto [i, range] : llvm::enumerate(ranges)) {
     int64_t tile = schedule.getTiles()[i], vec = schedule.getVector()[i];
     int64_t level1 = tile ? tile : range;

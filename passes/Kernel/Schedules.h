@@ -21,8 +21,9 @@ struct ScheduleRoot {
   StringRef strategy;
 };
 
-/// The contraction of `dispatch` if it has one, else the op computing its
-/// result; failure when that is not a linalg op with static tile-able loops.
+/// The last contraction of `dispatch` if it has one, else the op computing
+/// its result; failure when that is not a linalg op with static tile-able
+/// loops.
 FailureOr<ScheduleRoot> getScheduleRoot(kiln_kernel::DispatchOp dispatch);
 
 /// Every legal schedule of `dispatch` for vectors of `vectorWidth` f32.
@@ -42,6 +43,16 @@ LogicalResult verifySchedule(kiln_kernel::DispatchOp dispatch,
 /// batch matmul or im2col convolution), not a batched dot product such as
 /// the sum of squares of a variance.
 bool isMatmulLike(linalg::LinalgOp op);
+
+/// Whether the body of `op` only moves data: no floating-point arithmetic
+/// (a transpose, a broadcast, an im2col).
+bool isPureCopy(linalg::LinalgOp op);
+
+/// The loops of contraction `root` that its level-1 tiles must span whole:
+/// those that an operand computed in the same kernel, by more than a copy,
+/// does not depend on. Tiling one would compute that operand once per
+/// tile.
+SmallVector<unsigned> loopsKeptWhole(linalg::LinalgOp root);
 
 /// The loops of a window contraction (a convolution computed along its
 /// filters) that its schedule tiles: the output pixels of a row (`pixel`),
