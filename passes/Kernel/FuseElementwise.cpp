@@ -72,6 +72,30 @@ struct KilnFuseElementwisePass
     context->getLoadedDialect<linalg::LinalgDialect>()
         ->getCanonicalizationPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    collapseEpiloguesOfContractions();
+  }
+
+  /// A batched activation times a weight is a matmul over the rows
+  /// flattened, whose result is expanded back: the elementwise op after it
+  /// (bias, activation) reads the expanded result, so it could not join the
+  /// matmul's kernel as its epilogue. Collapsing that op onto the matmul's
+  /// shape moves the expand after it. Run apart from the expansions above,
+  /// which undo it.
+  void collapseEpiloguesOfContractions() {
+    linalg::ControlFusionFn control = [](OpOperand *fused) {
+      auto expand = fused->get().getDefiningOp<tensor::ExpandShapeOp>();
+      auto consumer = dyn_cast<linalg::GenericOp>(fused->getOwner());
+      return expand && expand->hasOneUse() && consumer &&
+             consumer.getNumLoops() == consumer.getNumParallelLoops() &&
+             isContractionLike(expand.getSrc().getDefiningOp());
+    };
+    RewritePatternSet patterns(&getContext());
+    linalg::populateFoldReshapeOpsByCollapsingPatterns(patterns, control);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, &getContext());
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

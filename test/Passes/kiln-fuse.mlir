@@ -139,3 +139,26 @@ func.func @conv_residual(%x: tensor<1x8x8x8xf32>, %w: tensor<8x8x3x3xf32>) -> te
   %2 = kiln.relu %1 : tensor<1x8x8x8xf32>
   return %2 : tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// A batched activation times a weight is a matmul over the flattened rows,
+// expanded back after it. The bias and activation are collapsed onto the
+// matmul's rows (kiln-fuse-elementwise), so they join its kernel and the
+// expand comes after the kernel.
+// CHECK-LABEL: func @batched_bias_relu(
+// CHECK:         %[[K:.*]] = kiln_kernel.dispatch "contraction" -> tensor<16x64xf32> {
+// CHECK:           %[[MM:.*]] = linalg.matmul
+// CHECK:           %[[EPI:.*]] = linalg.generic {{.*}} ins(%[[MM]], %{{.*}} : tensor<16x64xf32>, tensor<64xf32>)
+// CHECK:             arith.maximumf
+// CHECK:           kiln_kernel.yield %[[EPI]]
+// CHECK:         %[[Y:.*]] = tensor.expand_shape %[[K]] {{\[\[}}0, 1], [2]]
+// CHECK:         return %[[Y]]
+func.func @batched_bias_relu(%x: tensor<2x8x32xf32>, %w: tensor<32x64xf32>, %b: tensor<64xf32>) -> tensor<2x8x64xf32> {
+  // expected-remark @+1 {{not fused with tensor.collapse_shape: a contraction starts its own kernel}}
+  %0 = kiln.matmul %x, %w : (tensor<2x8x32xf32>, tensor<32x64xf32>) -> tensor<2x8x64xf32>
+  %1 = kiln.add %0, %b : (tensor<2x8x64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+  // expected-remark @+1 {{only elementwise ops join a contraction's epilogue}}
+  %2 = kiln.relu %1 : tensor<2x8x64xf32>
+  return %2 : tensor<2x8x64xf32>
+}
