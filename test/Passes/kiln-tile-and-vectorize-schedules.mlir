@@ -72,6 +72,29 @@ func.func @packed_constant_weights(%a: tensor<8x2xf32>, %c: tensor<8x64xf32>) ->
 
 // -----
 
+// A packed product of one k block zeroes each register tile's accumulators
+// in registers: its k loop starts from a zero vector, with no store of zeros
+// and load of them back.
+// CHECK-LABEL: func @packed_one_k_block(
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8x32xf32>
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.forall
+// CHECK-NOT:       vector.transfer_write %[[ZERO]]
+// CHECK:           scf.for %{{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (vector<8x32xf32>)
+// CHECK-NOT:     vector.transfer_write %[[ZERO]]
+func.func @packed_one_k_block(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %0 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [32, 64, 0], vector = [8, 32, 1], pack, threads> -> tensor<64x64xf32> {
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+    %m = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
+    kiln_kernel.yield %m : tensor<64x64xf32>
+  }
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
 // A zero fill shared by two kernels (merged by CSE) sits outside both; each
 // kernel zeroes its own tiles instead of a memset of the whole result ahead
 // of it.

@@ -92,8 +92,16 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   Value aPanels = kiln::permute(
       rewriter, loc, kiln::splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
   Value bPanels = packB(rewriter, loc, b, nr);
-  Value cTiles = kiln::splitDim(rewriter, loc,
-                                kiln::splitDim(rewriter, loc, c, 0, mr), 2, nr);
+  // A zero fill of C is moved onto the tiled view, where
+  // vectorizePackedMatmul fuses it into each register tile.
+  auto fill = c.getDefiningOp<linalg::FillOp>();
+  Value cTiles = kiln::splitDim(
+      rewriter, loc,
+      kiln::splitDim(rewriter, loc, fill ? fill.getOutputs()[0] : c, 0, mr), 2,
+      nr);
+  if (fill)
+    cTiles = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], cTiles)
+                 .getResult(0);
 
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr im, jn, mi, ni, k;
@@ -123,16 +131,11 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   return contraction;
 }
 
-LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
-                                          linalg::GenericOp packed) {
-  // jn outermost, then im, then k; the mr x nr panel product whole.
-  auto tile = dyn_cast_or_null<linalg::GenericOp>(kiln::tileWithLoops(
-      rewriter, packed, {1, 1, 0, 0, 1}, /*interchange=*/{1, 0, 2, 3, 4}));
-  if (!tile)
-    return failure();
-
-  // (1, 1, mr, nr, 1) -> (mr, nr, 1): a contraction the vectorizer turns into
-  // a vector.contract, lowered later to outer products (broadcast + FMA).
+/// Drops the unit loops of a register-tile contraction (1, 1, mr, nr, 1)
+/// -> (mr, nr, 1), a contraction the vectorizer turns into a
+/// vector.contract, lowered later to outer products (broadcast + FMA).
+static LogicalResult vectorizeRegisterTile(RewriterBase &rewriter,
+                                           linalg::GenericOp tile) {
   linalg::ControlDropUnitDims control;
   control.rankReductionStrategy =
       linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
@@ -144,4 +147,79 @@ LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
     return failure();
   rewriter.replaceOp(tile, dropped->replacements);
   return kiln::vectorizeLinalgOp(rewriter, dropped->resultOp);
+}
+
+/// Vectorizes the zero fill of one register tile (1, mr, 1, nr) on its
+/// (mr, nr) view, the shape the register tile's contraction reads its
+/// accumulators in once its unit loops are dropped: the read then folds
+/// into the zeros, which start the k loop in registers.
+static void vectorizeRegisterTileFill(RewriterBase &rewriter,
+                                      linalg::FillOp fill) {
+  Value dest = fill.getDpsInits()[0];
+  auto type = cast<RankedTensorType>(dest.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t size : type.getShape())
+    if (size != 1)
+      shape.push_back(size);
+  Location loc = fill.getLoc();
+  rewriter.setInsertionPoint(fill);
+  Value view = tensor::createCanonicalRankReducingExtractSliceOp(
+      rewriter, loc, dest, type.clone(shape));
+  auto viewFill =
+      linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], view);
+  rewriter.replaceOp(fill, tensor::createCanonicalRankReducingInsertSliceOp(
+                               rewriter, loc, viewFill.getResult(0), dest));
+  (void)kiln::vectorizeLinalgOp(rewriter, viewFill);
+}
+
+LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
+                                          linalg::GenericOp packed) {
+  // jn outermost, then im, then k; the mr x nr panel product whole.
+  SmallVector<int64_t> interchange = {1, 0, 2, 3, 4};
+  auto fill = packed.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill) {
+    auto tile = dyn_cast_or_null<linalg::GenericOp>(
+        kiln::tileWithLoops(rewriter, packed, {1, 1, 0, 0, 1}, interchange));
+    return tile ? vectorizeRegisterTile(rewriter, tile) : failure();
+  }
+  // Each register tile zeroes its own accumulators: once vectorized, the
+  // zeros are the k loop's initial vectors, where a fill ahead of the
+  // register tiles was a memset of the whole C tile and a load per tile.
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(),
+                                             ArrayRef<int64_t>{1, 1, 0, 0, 0}));
+  tiling.setInterchange(interchange);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  // The fill only: the packing of A and B stays ahead of the tiles.
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (producer.getOwner() != fill.getOperation())
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(packed);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(packed.getOperation()), options);
+  if (failed(fused))
+    return failure();
+  rewriter.replaceAllUsesWith(packed.getResult(0),
+                              fused->replacements[packed.getResult(0)]);
+  rewriter.eraseOp(packed);
+  if (fill->use_empty())
+    rewriter.eraseOp(fill);
+  linalg::GenericOp tile;
+  for (Operation *op : fused->tiledAndFusedOps) {
+    if (auto tileFill = dyn_cast<linalg::FillOp>(op))
+      vectorizeRegisterTileFill(rewriter, tileFill);
+    else
+      tile = dyn_cast<linalg::GenericOp>(op);
+  }
+  if (!tile)
+    return failure();
+  tile = dyn_cast_or_null<linalg::GenericOp>(
+      kiln::tileWithLoops(rewriter, tile, {0, 0, 0, 0, 1}));
+  return tile ? vectorizeRegisterTile(rewriter, tile) : failure();
 }

@@ -184,6 +184,7 @@ struct KilnTileAndVectorizePass
       return;
     linalg::LinalgOp rootOp = root->op;
     SmallVector<utils::IteratorType> iterators = rootOp.getIteratorTypesArray();
+    SmallVector<int64_t> ranges = rootOp.getStaticLoopRanges();
     auto tail = cast<linalg::LinalgOp>(
         dispatch.getTerminator()->getOperand(0).getDefiningOp());
     // Tiling clones ops with their attributes: the mark finds the root's
@@ -209,13 +210,19 @@ struct KilnTileAndVectorizePass
       tileAndVectorize(rewriter, tiledRoot, schedule.getVector());
       return;
     }
-    fillAccumulatorByRegisterTiles(rewriter, cast<linalg::LinalgOp>(tiledRoot),
-                                   schedule.getVector());
     // Level 2: block k, then the register tile, vectorized.
     SmallVector<int64_t> kBlock(iterators.size(), 0);
+    bool oneKBlock = true;
     for (auto [i, iterator] : llvm::enumerate(iterators))
-      if (iterator == utils::IteratorType::reduction)
+      if (iterator == utils::IteratorType::reduction) {
         kBlock[i] = schedule.getTiles()[i];
+        oneKBlock &= kBlock[i] == 0 || kBlock[i] == ranges[i];
+      }
+    // A packed product of one k block zeroes its accumulators in each
+    // register tile (vectorizePackedMatmul).
+    if (!(schedule.getPack() && oneKBlock))
+      fillAccumulatorByRegisterTiles(
+          rewriter, cast<linalg::LinalgOp>(tiledRoot), schedule.getVector());
     Operation *blocked = kiln::tileWithLoops(rewriter, tiledRoot, kBlock);
     if (!blocked)
       return;
