@@ -202,6 +202,37 @@ def KilnWidenReductionAccumulators
                            "::mlir::vector::VectorDialect"];
 }
 
+def KilnPrefetchAccumulators
+    : Pass<"kiln-prefetch-accumulators", "::mlir::func::FuncOp"> {
+  let summary = "Prefetches the next register tile's accumulators";
+  let description = [{
+    Runs on bufferized, vectorized code. A register tile keeps its
+    accumulators in registers through its k loop and stores them to the
+    result after it; when the loop starts from values read from the result
+    (a k block after the first), the read misses the cache at the start of
+    every tile: the level-1 tile of the result is larger than the caches
+    close to the core. While a tile's k loop runs, this pass prefetches, for
+    writing, every cache line of the tile the enclosing loop's next
+    iteration stores, so that its read (or its first store) hits L1.
+
+    ```mlir
+    scf.for %i = %c0 to %c256 step %c8 {
+      %c = memref.subview %C[%i, 0] [8, 32] [1, 1] : ...
+      %init = vector.transfer_read %c[%c0, %c0], %pad : ..., vector<8x32xf32>
+      %r = scf.for %k = ... iter_args(%acc = %init) -> (vector<8x32xf32>) {...}
+      vector.transfer_write %r, %c[%c0, %c0] : vector<8x32xf32>, ...
+    }
+    // gets, ahead of the k loop, with %n = the next %i (or %i on the last):
+      %cn = memref.subview %C[%n, 0] [8, 32] [1, 1] : ...
+      memref.prefetch %cn[%c0, %c0], write, locality<3>, data : ...
+      memref.prefetch %cn[%c0, %c16], write, locality<3>, data : ...
+      ... one per row and 64-byte line
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def KilnPrepareBufferization : Pass<"kiln-prepare-bufferization", "::mlir::func::FuncOp"> {
   let summary = "Lets bufferization write results in place of copying them";
   let description = [{

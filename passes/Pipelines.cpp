@@ -58,10 +58,11 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "function-boundary-type-conversion=identity-layout-map},cse,canonicalize,"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref");
   if (options.optLevel > 0)
-    addPipeline(pm, llvm::formatv("func.func(kiln-vectorize-copies{{"
-                                  "vector-width={0}})",
-                                  (int64_t)options.vectorWidth)
-                        .str());
+    addPipeline(pm,
+                llvm::formatv("func.func(kiln-vectorize-copies{{"
+                              "vector-width={0}},kiln-prefetch-accumulators)",
+                              (int64_t)options.vectorWidth)
+                    .str());
   addPipeline(
       pm,
       "convert-linalg-to-loops,scf-forall-to-parallel,convert-scf-to-openmp,"

@@ -240,14 +240,19 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
     nc = loops.nSize;
   else if (copiedInKernel(root.getDpsInputs()[1]))
     mc = loops.mSize;
-  // At least 8 level-1 tiles where the copies allow, for the threads. A
-  // packed tile gives up rows first, down to 32: each column tile packs its
-  // rows of A again, and 128 x 32 tiles of a 128 x 256 x 1024 product were
-  // 20% slower than 32 x 128 ones.
+  // Enough level-1 tiles for the threads where the copies allow. Each
+  // packed tile copies its panels of both operands, so packed products stop
+  // at 4 (a 512^3 matmul, 1 thread: 128 x 512 tiles 8% faster than 64 x
+  // 512, and as fast with 2 threads), the others at 8. A packed tile gives
+  // up rows first, down to 32: each column tile packs its rows of A again,
+  // and 128 x 32 tiles of a 128 x 256 x 1024 product were 20% slower than
+  // 32 x 128 ones.
+  int64_t minTiles = pack ? 4 : 8;
   auto tiles = [&] { return (loops.mSize / mc) * (loops.nSize / nc); };
-  while (pack && tiles() < 8 && mc > 32 && (mc / 2) % mr == 0)
+  while (pack && tiles() < minTiles && mc > 32 && (mc / 2) % mr == 0)
     mc /= 2;
-  while (tiles() < 8 && nc > nr && !copiedInKernel(root.getDpsInputs()[0]))
+  while (tiles() < minTiles && nc > nr &&
+         !copiedInKernel(root.getDpsInputs()[0]))
     nc /= 2;
   return contractionSchedule(root, loops, mr, nr, mc, nc, kc, pack,
                              /*threads=*/true);

@@ -2,10 +2,10 @@
 // RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules="force=0" | FileCheck %s --check-prefix=FIRST
 
 // The heuristic: an 8-row x 2-vector register tile, k blocks of 256, packed
-// operands, 32 x 512 level-1 tiles (8 of them, fewer rows rather than
+// operands, 64 x 512 level-1 tiles (4 of them, fewer rows rather than
 // fewer columns: a column tile packs its rows of A again) on threads.
 // CHECK-LABEL: func @matmul(
-// CHECK:         kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [32, 512, 256], vector = [8, 32, 1], pack, threads>
+// CHECK:         kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [64, 512, 256], vector = [8, 32, 1], pack, threads>
 // The first candidate: the smallest register tile, no packing, no threads.
 // FIRST-LABEL: func @matmul(
 // FIRST:         schedule <contraction, tiles = [1, 16, 0], vector = [1, 16, 1]>

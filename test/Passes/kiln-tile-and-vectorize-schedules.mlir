@@ -5,8 +5,9 @@
 // time (in cache right before the k loop reads them, rather than a memset
 // of the whole result ahead of the kernel), the bias + relu epilogue fused
 // into each tile, k blocks of 64,
-// A and B copied into register panels per block (A read 16 k x 8 rows at a
-// time and transposed in registers), and an 8 x 32 register
+// A and B copied into register panels per block (A, whose 64 rows of 4096
+// span 1 MB, read 16 k x 8 rows at a time and transposed in registers),
+// and an 8 x 32 register
 // tile whose accumulator stays in registers across the k loop.
 // CHECK-LABEL: func @packed_matmul_epilogue(
 // CHECK-NOT:     linalg.fill
@@ -32,12 +33,12 @@
 // CHECK-NOT:     kiln_kernel.dispatch
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
-func.func @packed_matmul_epilogue(%a: tensor<128x128xf32>, %b: tensor<128x256xf32>, %bias: tensor<256xf32>) -> tensor<128x256xf32> {
+func.func @packed_matmul_epilogue(%a: tensor<128x4096xf32>, %b: tensor<4096x256xf32>, %bias: tensor<256xf32>) -> tensor<128x256xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x256xf32>
   %0 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [64, 64, 64], vector = [8, 32, 1], pack, threads> -> tensor<128x256xf32> {
     %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128x256xf32>) -> tensor<128x256xf32>
-    %m = linalg.matmul ins(%a, %b : tensor<128x128xf32>, tensor<128x256xf32>) outs(%f : tensor<128x256xf32>) -> tensor<128x256xf32>
+    %m = linalg.matmul ins(%a, %b : tensor<128x4096xf32>, tensor<4096x256xf32>) outs(%f : tensor<128x256xf32>) -> tensor<128x256xf32>
     %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%m, %bias : tensor<128x256xf32>, tensor<256xf32>) outs(%e : tensor<128x256xf32>) {
     ^bb0(%x: f32, %y: f32, %o: f32):
       %s = arith.addf %x, %y : f32
@@ -45,6 +46,27 @@ func.func @packed_matmul_epilogue(%a: tensor<128x128xf32>, %b: tensor<128x256xf3
       linalg.yield %t : f32
     } -> tensor<128x256xf32>
     kiln_kernel.yield %r : tensor<128x256xf32>
+  }
+  return %0 : tensor<128x256xf32>
+}
+
+// -----
+
+// A level-1 tile whose rows of A span little memory (64 rows of 128) reads
+// A in place: only B is copied into panels, and the register tile
+// broadcasts 8 rows of A, one k at a time.
+// CHECK-LABEL: func @packed_b_only(
+// CHECK:         scf.forall
+// CHECK-NOT:       vector.transpose
+// CHECK:           tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<8x8x64xf32>
+// CHECK:           tensor.expand_shape %{{.*}} : tensor<64x64xf32> into tensor<64x2x32xf32>
+// CHECK:           vector.transfer_write %{{.*}} : vector<1x1x16xf32>, tensor<1x1x16xf32>
+// CHECK:           scf.for %{{.*}} iter_args(%{{.*}}) -> (vector<8x32xf32>)
+// CHECK:             tensor.extract_slice %{{.*}} : tensor<8x8x64xf32> to tensor<1x8x1xf32>
+func.func @packed_b_only(%a: tensor<128x128xf32>, %b: tensor<128x256xf32>, %c: tensor<128x256xf32>) -> tensor<128x256xf32> {
+  %0 = kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [64, 64, 64], vector = [8, 32, 1], pack, threads> -> tensor<128x256xf32> {
+    %m = linalg.matmul ins(%a, %b : tensor<128x128xf32>, tensor<128x256xf32>) outs(%c : tensor<128x256xf32>) -> tensor<128x256xf32>
+    kiln_kernel.yield %m : tensor<128x256xf32>
   }
   return %0 : tensor<128x256xf32>
 }

@@ -69,7 +69,8 @@ static Value packB(RewriterBase &rewriter, Location loc, Value b, int64_t nr) {
 
 FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
                                               linalg::MatmulOp matmul,
-                                              int64_t mr, int64_t nr) {
+                                              int64_t mr, int64_t nr,
+                                              bool packA) {
   if (!matmul.hasPureTensorSemantics() ||
       !llvm::all_of(matmul.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isProjectedPermutation(); }))
@@ -87,10 +88,11 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
 
   Location loc = matmul.getLoc();
   rewriter.setInsertionPoint(matmul);
-  // A[M, K] -> [M/mr, mr, K] -> [M/mr, K, mr]; B[K, N] -> [K, N/nr, nr] ->
-  // [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
-  Value aPanels = kiln::permute(
-      rewriter, loc, kiln::splitDim(rewriter, loc, a, 0, mr), {0, 2, 1});
+  // A[M, K] -> [M/mr, mr, K] (-> [M/mr, K, mr] packed); B[K, N] ->
+  // [K, N/nr, nr] -> [N/nr, K, nr]; C[M, N] -> [M/mr, mr, N/nr, nr] (a view).
+  Value aPanels = kiln::splitDim(rewriter, loc, a, 0, mr);
+  if (packA)
+    aPanels = kiln::permute(rewriter, loc, aPanels, {0, 2, 1});
   Value bPanels = packB(rewriter, loc, b, nr);
   // A zero fill of C is moved onto the tiled view, where
   // vectorizePackedMatmul fuses it into each register tile.
@@ -106,8 +108,9 @@ FailureOr<linalg::GenericOp> kiln::packMatmul(RewriterBase &rewriter,
   MLIRContext *ctx = rewriter.getContext();
   AffineExpr im, jn, mi, ni, k;
   bindDims(ctx, im, jn, mi, ni, k);
-  SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {im, k, mi}, ctx),
-                                 AffineMap::get(5, 0, {jn, k, ni}, ctx),
+  AffineMap aMap = packA ? AffineMap::get(5, 0, {im, k, mi}, ctx)
+                         : AffineMap::get(5, 0, {im, mi, k}, ctx);
+  SmallVector<AffineMap> maps = {aMap, AffineMap::get(5, 0, {jn, k, ni}, ctx),
                                  AffineMap::get(5, 0, {im, mi, jn, ni}, ctx)};
   SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);

@@ -232,9 +232,12 @@ struct KilnTileAndVectorizePass
     }
     if (schedule.getPack()) {
       // A linalg.matmul's loops are (m, n, k).
-      FailureOr<linalg::GenericOp> packed =
-          kiln::packMatmul(rewriter, cast<linalg::MatmulOp>(blocked),
-                           schedule.getVector()[0], schedule.getVector()[1]);
+      int64_t rows =
+          schedule.getTiles()[0] ? schedule.getTiles()[0] : ranges[0];
+      bool packA = rows * ranges[2] * 4 > kiln::kMaxInPlaceABytes;
+      FailureOr<linalg::GenericOp> packed = kiln::packMatmul(
+          rewriter, cast<linalg::MatmulOp>(blocked), schedule.getVector()[0],
+          schedule.getVector()[1], packA);
       if (succeeded(packed) &&
           succeeded(kiln::vectorizePackedMatmul(rewriter, *packed)))
         return;
