@@ -98,6 +98,49 @@ Value kiln::buildProduct(OpBuilder &b, Location loc,
   return product;
 }
 
+namespace {
+/// The shape two shapes both split into: each of their sizes is the product
+/// of a group of consecutive sizes of it.
+struct CommonRefinement {
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> fromGroups, toGroups;
+};
+} // namespace
+
+/// The common refinement of `from` and `to`, if both are static without
+/// unit sizes and one exists ([6, 4] and [4, 6] have none).
+static std::optional<CommonRefinement> commonRefinement(ArrayRef<int64_t> from,
+                                                        ArrayRef<int64_t> to) {
+  auto plain = [](int64_t size) {
+    return !ShapedType::isDynamic(size) && size > 1;
+  };
+  if (from.empty() || to.empty() || !llvm::all_of(from, plain) ||
+      !llvm::all_of(to, plain))
+    return std::nullopt;
+  CommonRefinement common;
+  common.fromGroups.resize(from.size());
+  common.toGroups.resize(to.size());
+  size_t i = 0, j = 0;
+  int64_t left = from[0], right = to[0];
+  while (i < from.size() && j < to.size()) {
+    int64_t size = std::min(left, right);
+    if (left % size || right % size)
+      return std::nullopt;
+    common.fromGroups[i].push_back(common.shape.size());
+    common.toGroups[j].push_back(common.shape.size());
+    common.shape.push_back(size);
+    left /= size;
+    right /= size;
+    if (left == 1 && ++i < from.size())
+      left = from[i];
+    if (right == 1 && ++j < to.size())
+      right = to[j];
+  }
+  if (i != from.size() || j != to.size())
+    return std::nullopt;
+  return common;
+}
+
 Value kiln::buildReshape(OpBuilder &b, Location loc, Value input,
                          RankedTensorType resultType,
                          ArrayRef<OpFoldResult> sizes) {
@@ -113,6 +156,22 @@ Value kiln::buildReshape(OpBuilder &b, Location loc, Value input,
       dims.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
     Value shape = tensor::FromElementsOp::create(b, loc, dims);
     return tensor::ReshapeOp::create(b, loc, resultType, input, shape);
+  }
+  // Through the shape both split into, where there is one: [128, 8, 256]
+  // -> [128, 8, 8, 32] -> [128, 64, 32] keeps a slice of a wider tensor a
+  // strided view up to the collapse, which a consumer can then fold; a
+  // collapse of it to 1-D was a copy.
+  if (std::optional<CommonRefinement> common =
+          commonRefinement(inputType.getShape(), resultType.getShape())) {
+    Value refined = input;
+    auto refinedType = resultType.clone(common->shape);
+    if (refinedType != inputType)
+      refined = tensor::ExpandShapeOp::create(b, loc, refinedType, input,
+                                              common->fromGroups);
+    if (refinedType == resultType)
+      return refined;
+    return tensor::CollapseShapeOp::create(b, loc, resultType, refined,
+                                           common->toGroups);
   }
   // Collapse to 1-D (or start from a 0-D tensor as-is).
   Value flat = input;

@@ -586,15 +586,42 @@ func.func @pad_edge(%x: tensor<?x3xi32>) -> tensor<?x5xi32> {
 
 // -----
 
-// A static reshape collapses to 1-D and expands to the new shape.
+// A static reshape goes through the shape both shapes split into: a
+// collapse, an expansion, or an expansion then a collapse.
 // CHECK-LABEL: func @reshape(
 // CHECK-SAME:    %[[X:.*]]: tensor<2x3x4xf32>)
-// CHECK:         %[[FLAT:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1, 2]] : tensor<2x3x4xf32> into tensor<24xf32>
-// CHECK:         %[[R:.*]] = tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [6, 4] : tensor<24xf32> into tensor<6x4xf32>
+// CHECK:         %[[R:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>
 // CHECK:         return %[[R]]
 func.func @reshape(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
   %0 = kiln.reshape %x {shape = array<i64: 6, 4>} : tensor<2x3x4xf32> -> tensor<6x4xf32>
   return %0 : tensor<6x4xf32>
+}
+
+// -----
+
+// Attention's head split: [seq, batch, heads * 32] -> [seq, batch * heads,
+// 32] through [seq, batch, heads, 32].
+// CHECK-LABEL: func @reshape_refined(
+// CHECK-SAME:    %[[X:.*]]: tensor<128x8x256xf32>)
+// CHECK:         %[[E:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1], [2, 3]] output_shape [128, 8, 8, 32] : tensor<128x8x256xf32> into tensor<128x8x8x32xf32>
+// CHECK:         %[[R:.*]] = tensor.collapse_shape %[[E]] {{\[\[}}0], [1, 2], [3]] : tensor<128x8x8x32xf32> into tensor<128x64x32xf32>
+// CHECK:         return %[[R]]
+func.func @reshape_refined(%x: tensor<128x8x256xf32>) -> tensor<128x64x32xf32> {
+  %0 = kiln.reshape %x {shape = array<i64: 128, 64, 32>} : tensor<128x8x256xf32> -> tensor<128x64x32xf32>
+  return %0 : tensor<128x64x32xf32>
+}
+
+// -----
+
+// Shapes that split into no common one ([6, 4] and [4, 6]) go through 1-D.
+// CHECK-LABEL: func @reshape_through_flat(
+// CHECK-SAME:    %[[X:.*]]: tensor<6x4xf32>)
+// CHECK:         %[[FLAT:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1]] : tensor<6x4xf32> into tensor<24xf32>
+// CHECK:         %[[R:.*]] = tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+// CHECK:         return %[[R]]
+func.func @reshape_through_flat(%x: tensor<6x4xf32>) -> tensor<4x6xf32> {
+  %0 = kiln.reshape %x {shape = array<i64: 4, 6>} : tensor<6x4xf32> -> tensor<4x6xf32>
+  return %0 : tensor<4x6xf32>
 }
 
 // -----
