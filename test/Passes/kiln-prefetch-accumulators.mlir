@@ -34,8 +34,9 @@ func.func @register_tiles(%a: memref<256x64xf32>, %c: memref<256x32xf32>, %ub: i
 
 // -----
 
-// A tile that every iteration stores to alike, and one of more lines than
-// a register tile holds, are left alone.
+// A tile that every iteration stores to alike, one of more lines than a
+// register tile holds, and one whose k loop is too short (32 steps) to hide
+// the prefetches are left alone.
 // CHECK-LABEL: func @left_alone(
 // CHECK-NOT:     memref.prefetch
 func.func @left_alone(%c: memref<8x32xf32>, %big: memref<256x256xf32>, %v: vector<8x32xf32>, %w: vector<64x256xf32>) {
@@ -57,6 +58,15 @@ func.func @left_alone(%c: memref<8x32xf32>, %big: memref<256x256xf32>, %v: vecto
       scf.yield %s : vector<64x256xf32>
     }
     vector.transfer_write %sum, %big[%row, %c0] {in_bounds = [true, true]} : vector<64x256xf32>, memref<256x256xf32>
+  }
+  %c32 = arith.constant 32 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %row = arith.muli %i, %c64 : index
+    %sum = scf.for %k = %c0 to %c32 step %c1 iter_args(%acc = %v) -> (vector<8x32xf32>) {
+      %s = arith.addf %acc, %acc : vector<8x32xf32>
+      scf.yield %s : vector<8x32xf32>
+    }
+    vector.transfer_write %sum, %big[%row, %c0] {in_bounds = [true, true]} : vector<8x32xf32>, memref<256x256xf32>
   }
   return
 }

@@ -179,8 +179,7 @@ LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
                                           linalg::GenericOp packed) {
   // jn outermost, then im, then k; the mr x nr panel product whole.
   SmallVector<int64_t> interchange = {1, 0, 2, 3, 4};
-  auto fill = packed.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!fill) {
+  if (!packed.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
     auto tile = dyn_cast_or_null<linalg::GenericOp>(
         kiln::tileWithLoops(rewriter, packed, {1, 1, 0, 0, 1}, interchange));
     return tile ? vectorizeRegisterTile(rewriter, tile) : failure();
@@ -188,38 +187,12 @@ LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
   // Each register tile zeroes its own accumulators: once vectorized, the
   // zeros are the k loop's initial vectors, where a fill ahead of the
   // register tiles was a memset of the whole C tile and a load per tile.
-  scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(),
-                                             ArrayRef<int64_t>{1, 1, 0, 0, 0}));
-  tiling.setInterchange(interchange);
-  scf::SCFTileAndFuseOptions options;
-  options.setTilingOptions(tiling);
-  // The fill only: the packing of A and B stays ahead of the tiles.
-  options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult producer,
-          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (producer.getOwner() != fill.getOperation())
-          return std::nullopt;
-        return scf::SCFTileAndFuseOptions::ControlFnResult{};
-      });
-  rewriter.setInsertionPoint(packed);
-  FailureOr<scf::SCFTileAndFuseResult> fused =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(packed.getOperation()), options);
+  auto fused =
+      kiln::tileAndFuseFill(rewriter, packed, {1, 1, 0, 0, 0}, interchange);
   if (failed(fused))
     return failure();
-  rewriter.replaceAllUsesWith(packed.getResult(0),
-                              fused->replacements[packed.getResult(0)]);
-  rewriter.eraseOp(packed);
-  if (fill->use_empty())
-    rewriter.eraseOp(fill);
-  linalg::GenericOp tile;
-  for (Operation *op : fused->tiledAndFusedOps) {
-    if (auto tileFill = dyn_cast<linalg::FillOp>(op))
-      vectorizeRegisterTileFill(rewriter, tileFill);
-    else
-      tile = dyn_cast<linalg::GenericOp>(op);
-  }
+  vectorizeRegisterTileFill(rewriter, fused->second);
+  auto tile = dyn_cast<linalg::GenericOp>(fused->first.getOperation());
   if (!tile)
     return failure();
   tile = dyn_cast_or_null<linalg::GenericOp>(

@@ -30,6 +30,10 @@ namespace {
 
 /// Bytes in a cache line of the CPUs Kiln targets.
 constexpr int64_t kCacheLineBytes = 64;
+/// k steps a register tile takes at least for its prefetches to pay: a
+/// shorter loop (attention's scores, k = 32) neither hides a miss nor
+/// amortizes them.
+constexpr int64_t kMinKSteps = 64;
 /// Prefetches issued per register tile at most: a larger tile would not
 /// stay in registers anyway, and more would crowd the miss buffers.
 constexpr int64_t kMaxPrefetches = 32;
@@ -68,7 +72,9 @@ void prefetchNextTile(vector::TransferWriteOp write, scf::ForOp kLoop) {
   auto outer = dyn_cast<scf::ForOp>(write->getParentOp());
   auto memref = dyn_cast<MemRefType>(write.getBase().getType());
   VectorType vector = write.getVectorType();
-  if (!outer || !memref || kLoop->getBlock() != write->getBlock() ||
+  std::optional<APInt> steps = kLoop.getStaticTripCount();
+  if ((steps && steps->getSExtValue() < kMinKSteps) || !outer || !memref ||
+      kLoop->getBlock() != write->getBlock() ||
       !write.getPermutationMap().isMinorIdentity() || vector.isScalable())
     return;
   int64_t lineElements =

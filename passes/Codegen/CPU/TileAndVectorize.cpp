@@ -90,6 +90,29 @@ void tileAndVectorize(IRRewriter &rewriter, Operation *op,
     (void)kiln::vectorizeLinalgOp(rewriter, tiled);
 }
 
+/// Tiles the contraction `op` into register tiles by `sizes`, its reduction
+/// loops innermost, and vectorizes them. When `op` has the whole reduction
+/// and its init is a fill, each register tile fills its own accumulators:
+/// vectorized, the fill is the k loop's initial vector, where a fill of the
+/// whole tile was a memset and a load back per register tile.
+void tileContractionAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op,
+                                 ArrayRef<int64_t> sizes) {
+  SmallVector<int64_t> registerTiles(sizes), kLoops(sizes.size(), 0);
+  for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction)
+      std::swap(registerTiles[i], kLoops[i]);
+  if (llvm::any_of(registerTiles, [](int64_t s) { return s != 0; }) &&
+      op.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
+    auto fused = kiln::tileAndFuseFill(rewriter, op, registerTiles);
+    if (succeeded(fused)) {
+      (void)kiln::vectorizeLinalgOp(rewriter, fused->second);
+      tileAndVectorize(rewriter, fused->first, kLoops);
+      return;
+    }
+  }
+  tileAndVectorize(rewriter, op, sizes);
+}
+
 /// The tile sizes of `root`'s parallel loops, carried to the loops of
 /// `tail`, which computes the dispatch's result from the root's result
 /// through elementwise ops (the same output dimensions).
@@ -142,10 +165,16 @@ struct KilnTileAndVectorizePass
           op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op))
         ops.push_back(op);
     });
-    for (linalg::LinalgOp op : ops)
-      if (std::optional<SmallVector<int64_t>> sizes =
-              defaultVectorTiles(op, vectorWidth))
+    for (linalg::LinalgOp op : ops) {
+      std::optional<SmallVector<int64_t>> sizes =
+          defaultVectorTiles(op, vectorWidth);
+      if (!sizes)
+        continue;
+      if (linalg::isaContractionOpInterface(op))
+        tileContractionAndVectorize(rewriter, op, *sizes);
+      else
         tileAndVectorize(rewriter, op, *sizes);
+    }
 
     for (DispatchOp dispatch : dispatches)
       inlineDispatch(rewriter, dispatch);
@@ -218,9 +247,9 @@ struct KilnTileAndVectorizePass
         kBlock[i] = schedule.getTiles()[i];
         oneKBlock &= kBlock[i] == 0 || kBlock[i] == ranges[i];
       }
-    // A packed product of one k block zeroes its accumulators in each
-    // register tile (vectorizePackedMatmul).
-    if (!(schedule.getPack() && oneKBlock))
+    // A product of one k block zeroes its accumulators in each register
+    // tile (tileContractionAndVectorize, vectorizePackedMatmul).
+    if (!oneKBlock)
       fillAccumulatorByRegisterTiles(
           rewriter, cast<linalg::LinalgOp>(tiledRoot), schedule.getVector());
     Operation *blocked = kiln::tileWithLoops(rewriter, tiledRoot, kBlock);
@@ -242,7 +271,8 @@ struct KilnTileAndVectorizePass
           succeeded(kiln::vectorizePackedMatmul(rewriter, *packed)))
         return;
     }
-    tileAndVectorize(rewriter, blocked, schedule.getVector());
+    tileContractionAndVectorize(rewriter, cast<linalg::LinalgOp>(blocked),
+                                schedule.getVector());
   }
 
   /// A contraction's fill that CSE merged with another kernel's sits

@@ -29,6 +29,48 @@ Operation *kiln::tileWithLoops(RewriterBase &rewriter, Operation *op,
   return tiled->tiledOps.back();
 }
 
+FailureOr<std::pair<linalg::LinalgOp, linalg::FillOp>>
+kiln::tileAndFuseFill(RewriterBase &rewriter, linalg::LinalgOp op,
+                      ArrayRef<int64_t> sizes, ArrayRef<int64_t> interchange) {
+  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill)
+    return failure();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  tiling.setInterchange(interchange);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (producer.getOwner() != fill.getOperation())
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(fused))
+    return failure();
+  rewriter.replaceAllUsesWith(op->getResult(0),
+                              fused->replacements[op->getResult(0)]);
+  rewriter.eraseOp(op);
+  if (fill->use_empty())
+    rewriter.eraseOp(fill);
+  linalg::LinalgOp tile;
+  linalg::FillOp tileFill;
+  for (Operation *tiled : fused->tiledAndFusedOps) {
+    if (auto f = dyn_cast<linalg::FillOp>(tiled))
+      tileFill = f;
+    else
+      tile = dyn_cast<linalg::LinalgOp>(tiled);
+  }
+  if (!tile || !tileFill)
+    return failure();
+  return std::make_pair(tile, tileFill);
+}
+
 bool kiln::readsOrWritesBooleans(Operation *op) {
   return llvm::any_of(op->getOperandTypes(), [](Type type) {
     return getElementTypeOrSelf(type).isInteger(1);

@@ -2,6 +2,7 @@
 #ifndef KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H
 #define KILN_PASSES_CODEGEN_CPU_TILINGUTILS_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::kiln {
@@ -12,6 +13,13 @@ namespace mlir::kiln {
 Operation *tileWithLoops(RewriterBase &rewriter, Operation *op,
                          ArrayRef<int64_t> sizes,
                          ArrayRef<int64_t> interchange = {});
+
+/// Tiles `op`, whose init is a linalg.fill, as tileWithLoops does, with
+/// each tile filling its own slice of the init; returns the tile and that
+/// fill, or failure. Nothing else is fused.
+FailureOr<std::pair<linalg::LinalgOp, linalg::FillOp>>
+tileAndFuseFill(RewriterBase &rewriter, linalg::LinalgOp op,
+                ArrayRef<int64_t> sizes, ArrayRef<int64_t> interchange = {});
 
 /// LLVM keeps a vector of i1 in memory as packed bits, but an i1 tensor has
 /// a byte per element: ops that read or write one stay scalar.
