@@ -8,6 +8,12 @@
 //    (Filling only the border measured no faster, and at batch 8 LLVM
 //    unrolled the border's strided runs into blocks of hundreds of memset
 //    calls, which tripled ResNet-18's compile time);
+//  - the source's later readers (a residual connection reads a block's
+//    input, which the next conv reads padded) read it through a slice of
+//    the padded tensor: reading the source itself after the insert_slice
+//    wrote the padded buffer, bufferization gave the producer a buffer of
+//    its own, copied in and out around it (two copies of every such
+//    activation, run serially);
 //  - a fill used by several ops (CSE merges identical fills of identical
 //    empty tensors) is cloned for each: every user writes into its fill in
 //    place, and bufferization would otherwise fill one buffer and copy it
@@ -20,6 +26,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::kiln {
@@ -30,6 +37,46 @@ namespace mlir::kiln {
 using namespace mlir;
 
 namespace {
+
+/// Redirects the readers of a padded source to a slice of the padded tensor,
+/// the padding's insert_slice moved right after the source's producer where
+/// the padded tensor allows, so that it comes before them all.
+void readSourcesFromPaddedTensors(func::FuncOp func) {
+  DominanceInfo dominance(func);
+  OpBuilder builder(func.getContext());
+  func.walk([&](tensor::InsertSliceOp insert) {
+    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+    if (!fill)
+      return;
+    // The padded tensor (a fill of a static empty tensor) is made ahead of
+    // the producer, and inserted into right after it.
+    Operation *producer = insert.getSource().getDefiningOp();
+    auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
+    if (producer && empty && empty.getDynamicSizes().empty() &&
+        empty->hasOneUse() && insert.getOffsets().empty() &&
+        insert.getSizes().empty() && insert.getStrides().empty() &&
+        dominance.properlyDominates(fill.getInputs()[0], producer)) {
+      if (!dominance.properlyDominates(empty.getOperation(), producer)) {
+        empty->moveBefore(producer);
+        fill->moveBefore(producer);
+      }
+      insert->moveAfter(producer);
+    }
+    SmallVector<OpOperand *> later;
+    for (OpOperand &use : insert.getSource().getUses())
+      if (dominance.properlyDominates(insert.getOperation(), use.getOwner()))
+        later.push_back(&use);
+    if (later.empty())
+      return;
+    builder.setInsertionPointAfter(insert);
+    Value view = tensor::ExtractSliceOp::create(
+        builder, insert.getLoc(), insert.getSourceType(), insert.getResult(),
+        insert.getMixedOffsets(), insert.getMixedSizes(),
+        insert.getMixedStrides());
+    for (OpOperand *use : later)
+      use->set(view);
+  });
+}
 
 /// Gives each use but the first of a fill of an empty tensor its own fill,
 /// or just an empty tensor where the user does not read it.
@@ -66,6 +113,7 @@ struct KilnPrepareBufferizationPass
     RewritePatternSet patterns(&getContext());
     linalg::populateDecomposePadPatterns(patterns);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
+    readSourcesFromPaddedTensors(getOperation());
     cloneSharedFills(getOperation());
   }
 };
