@@ -65,8 +65,9 @@ func.func @shared_fill(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<8x4x
 // op placed before the pad. The padded tensor is made ahead of the source's
 // producer, inserted into right after it, and the other reader reads the
 // source through a slice of it; after bufferization the producer writes
-// into the padded buffer and nothing is copied (reading the source itself,
-// bufferization copied it into a buffer of its own and back).
+// into the padded buffer and nothing is copied. (In ResNet-18, whose
+// producers are scf.forall kernels, readers of the source itself made
+// bufferization copy each block output into a buffer of its own and back.)
 // CHECK-LABEL: func @padded_and_read(
 // CHECK:         %[[PADDED:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<6x8xf32>)
 // CHECK:         %[[RELU:.+]] = linalg.generic
