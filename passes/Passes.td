@@ -248,13 +248,15 @@ def KilnPrepareBufferization : Pass<"kiln-prepare-bufferization", "::mlir::func:
 }
 
 def KilnVectorizeCopies : Pass<"kiln-vectorize-copies", "::mlir::func::FuncOp"> {
-  let summary = "Rewrites strided memref.copy ops as vector loops";
+  let summary = "Rewrites strided memref.copy ops and non-zero fills as vector loops";
   let description = [{
     Runs after bufferization. A static memref.copy whose source or target is
     strided (the interior of a padded tensor, a slice inserted into a larger
     buffer) becomes loops over its rows moving one vector at a time, instead
     of a call to the runtime's element-by-element memrefCopy. Contiguous
-    copies stay memref.copy (a memcpy).
+    copies stay memref.copy (a memcpy). A linalg.fill of a non-zero value on
+    a memref (a max pool's -inf padding) becomes the same loops storing a
+    broadcast vector; zero fills stay linalg.fill (a memset).
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

@@ -39,3 +39,21 @@ func.func @left_alone(%a: memref<4x8xf32>, %b: memref<4x8xf32>, %c: memref<4x16x
   memref.copy %d, %e : memref<?x8xf32> to memref<?x8xf32>
   return
 }
+
+// -----
+
+// A max pool's -inf padding: a vector of -inf stored per step of the rows.
+// A zero fill stays a linalg.fill (LLVM makes it a memset).
+// CHECK-LABEL: func @fills(
+// CHECK:         %[[INF:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK:         scf.for
+// CHECK:           scf.for %{{.*}} step %{{.*}} {
+// CHECK:             vector.transfer_write %[[INF]], %{{.*}} : vector<16xf32>, memref<4x114x64xf32>
+// CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<4x114x64xf32>)
+func.func @fills(%pool: memref<4x114x64xf32>, %conv: memref<4x114x64xf32>) {
+  %inf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%inf : f32) outs(%pool : memref<4x114x64xf32>)
+  linalg.fill ins(%zero : f32) outs(%conv : memref<4x114x64xf32>)
+  return
+}
