@@ -1,19 +1,27 @@
 // RUN: kiln-opt %s -split-input-file -kiln-prepare-bufferization | FileCheck %s
 // RUN: kiln-opt %s -split-input-file -kiln-prepare-bufferization -eliminate-empty-tensors -one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" -cse -canonicalize | FileCheck %s --check-prefix=BUFFERS
 
-// A pad becomes a fill of the padded tensor and an insert_slice of its
-// source; the slices read from the padded tensor are not folded onto the
-// source. After bufferization the ReLU writes straight into the interior of
-// the padded buffer: nothing is copied.
+// A pad becomes fills of its border, a slab per side (rows above and below,
+// then the columns left and right of the interior rows), and an
+// insert_slice of its source; the slices read from the padded tensor are
+// not folded onto the source. After bufferization the ReLU writes straight
+// into the interior of the padded buffer: nothing is copied, and the
+// interior is not filled first.
 // CHECK-LABEL: func @pad_of_relu(
-// CHECK:         %[[PADDED:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<6x8xf32>)
+// CHECK:         %[[EMPTY:.+]] = tensor.empty() : tensor<6x8xf32>
+// CHECK:         %[[TOP:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
+// CHECK:         %[[B0:.+]] = tensor.insert_slice %[[TOP]] into %[[EMPTY]][0, 0] [1, 8] [1, 1]
+// CHECK:         %[[B1:.+]] = tensor.insert_slice %{{.*}} into %[[B0]][5, 0] [1, 8] [1, 1]
+// CHECK:         %[[B2:.+]] = tensor.insert_slice %{{.*}} into %[[B1]][1, 0] [4, 1] [1, 1]
+// CHECK:         %[[PADDED:.+]] = tensor.insert_slice %{{.*}} into %[[B2]][1, 7] [4, 1] [1, 1]
 // CHECK:         %[[RELU:.+]] = linalg.generic
 // CHECK:         %[[INSERTED:.+]] = tensor.insert_slice %[[RELU]] into %[[PADDED]][1, 1] [4, 6] [1, 1]
 // CHECK:         tensor.extract_slice %[[INSERTED]][1, 1] [4, 6] [1, 1]
 // CHECK-NOT:     tensor.pad
 // BUFFERS-LABEL: func @pad_of_relu(
 // BUFFERS:         %[[BUFFER:.+]] = memref.alloc() {{.*}} : memref<6x8xf32>
-// BUFFERS:         linalg.fill ins(%{{.*}} : f32) outs(%[[BUFFER]] : memref<6x8xf32>)
+// BUFFERS-COUNT-4: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<{{1x8|4x1}}xf32, strided<[8, 1]{{.*}}>>)
+// BUFFERS-NOT:     linalg.fill
 // BUFFERS:         %[[INTERIOR:.+]] = memref.subview %[[BUFFER]][1, 1] [4, 6] [1, 1]
 // BUFFERS:         linalg.generic {{.*}} outs(%[[INTERIOR]] :
 // BUFFERS-NOT:     memref.copy
@@ -69,7 +77,7 @@ func.func @shared_fill(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<8x4x
 // producers are scf.forall kernels, readers of the source itself made
 // bufferization copy each block output into a buffer of its own and back.)
 // CHECK-LABEL: func @padded_and_read(
-// CHECK:         %[[PADDED:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<6x8xf32>)
+// CHECK:         %[[PADDED:.+]] = tensor.insert_slice %{{.*}}[1, 7] [4, 1] [1, 1]
 // CHECK:         %[[RELU:.+]] = linalg.generic
 // CHECK:         %[[INSERTED:.+]] = tensor.insert_slice %[[RELU]] into %[[PADDED]][1, 1] [4, 6] [1, 1]
 // CHECK:         %[[VIEW:.+]] = tensor.extract_slice %[[INSERTED]][1, 1] [4, 6] [1, 1]

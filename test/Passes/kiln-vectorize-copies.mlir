@@ -42,18 +42,23 @@ func.func @left_alone(%a: memref<4x8xf32>, %b: memref<4x8xf32>, %c: memref<4x16x
 
 // -----
 
-// A max pool's -inf padding: a vector of -inf stored per step of the rows.
-// A zero fill stays a linalg.fill (LLVM makes it a memset).
+// A max pool's -inf padding: a vector of -inf stored per step of the rows;
+// so is a zero fill of a strided slab (a padded buffer's left border). A
+// contiguous zero fill stays a linalg.fill (LLVM makes it a memset).
 // CHECK-LABEL: func @fills(
 // CHECK:         %[[INF:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
 // CHECK:         scf.for
 // CHECK:           scf.for %{{.*}} step %{{.*}} {
 // CHECK:             vector.transfer_write %[[INF]], %{{.*}} : vector<16xf32>, memref<4x114x64xf32>
 // CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<4x114x64xf32>)
-func.func @fills(%pool: memref<4x114x64xf32>, %conv: memref<4x114x64xf32>) {
+// CHECK:         %[[ZEROS:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK:         vector.transfer_write %[[ZEROS]], %{{.*}} : vector<16xf32>, memref<4x112x1x64xf32, strided<[831744, 7296, 64, 1], offset: 7296>>
+func.func @fills(%pool: memref<4x114x64xf32>, %conv: memref<4x114x64xf32>, %padded: memref<4x114x114x64xf32>) {
   %inf = arith.constant 0xFF800000 : f32
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%inf : f32) outs(%pool : memref<4x114x64xf32>)
   linalg.fill ins(%zero : f32) outs(%conv : memref<4x114x64xf32>)
+  %left = memref.subview %padded[0, 1, 0, 0] [4, 112, 1, 64] [1, 1, 1, 1] : memref<4x114x114x64xf32> to memref<4x112x1x64xf32, strided<[831744, 7296, 64, 1], offset: 7296>>
+  linalg.fill ins(%zero : f32) outs(%left : memref<4x112x1x64xf32, strided<[831744, 7296, 64, 1], offset: 7296>>)
   return
 }

@@ -5,9 +5,9 @@
 //  - a pad becomes a fill of the padded tensor and an insert_slice of its
 //    source, so that eliminate-empty-tensors has the source's producer write
 //    into the padded buffer instead of a buffer of its own then copied.
-//    (Filling only the border measured no faster, and at batch 8 LLVM
-//    unrolled the border's strided runs into blocks of hundreds of memset
-//    calls, which tripled ResNet-18's compile time);
+//    Only the border is filled, a slab per side (kiln-vectorize-copies
+//    stores strided slabs a vector at a time: left to LLVM they were
+//    unrolled into blocks of hundreds of memset calls);
 //  - the source's later readers (a residual connection reads a block's
 //    input, which the next conv reads padded) read it through a slice of
 //    the padded tensor: reading the source itself after the insert_slice
@@ -78,6 +78,67 @@ void readSourcesFromPaddedTensors(func::FuncOp func) {
   });
 }
 
+/// Replaces the fill of a padded tensor, which its source's insert_slice
+/// then overwrites but for the border, by fills of the border's slabs: for
+/// each dimension, the part before and after the interior, within the
+/// interior along the dimensions before it.
+void fillOnlyBorders(func::FuncOp func) {
+  SmallVector<tensor::InsertSliceOp> inserts;
+  func.walk([&](tensor::InsertSliceOp insert) {
+    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+    auto empty = fill ? fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()
+                      : tensor::EmptyOp();
+    if (empty && fill->hasOneUse() && empty.getType().hasStaticShape() &&
+        insert.getOffsets().empty() && insert.getSizes().empty() &&
+        insert.hasUnitStride() &&
+        insert.getSourceType().getRank() == empty.getType().getRank())
+      inserts.push_back(insert);
+  });
+  IRRewriter rewriter(func.getContext());
+  for (tensor::InsertSliceOp insert : inserts) {
+    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+    auto type = cast<RankedTensorType>(fill.getResultTypes()[0]);
+    ArrayRef<int64_t> shape = type.getShape();
+    ArrayRef<int64_t> offsets = insert.getStaticOffsets();
+    ArrayRef<int64_t> sizes = insert.getStaticSizes();
+    Type element = type.getElementType();
+    Location loc = fill.getLoc();
+    rewriter.setInsertionPoint(fill);
+    Value padded = tensor::EmptyOp::create(rewriter, loc, shape, element);
+    SmallVector<int64_t> strides(shape.size(), 1);
+    for (size_t d = 0; d < shape.size(); ++d) {
+      for (auto [begin, end] :
+           {std::make_pair(int64_t(0), offsets[d]),
+            std::make_pair(offsets[d] + sizes[d], shape[d])}) {
+        if (end <= begin)
+          continue;
+        SmallVector<int64_t> slabOffsets(offsets.take_front(d));
+        SmallVector<int64_t> slabSizes(sizes.take_front(d));
+        slabOffsets.push_back(begin);
+        slabSizes.push_back(end - begin);
+        for (size_t e = d + 1; e < shape.size(); ++e) {
+          slabOffsets.push_back(0);
+          slabSizes.push_back(shape[e]);
+        }
+        Value slab =
+            linalg::FillOp::create(
+                rewriter, loc, fill.getInputs()[0],
+                tensor::EmptyOp::create(rewriter, loc, slabSizes, element)
+                    .getResult())
+                .getResult(0);
+        padded = tensor::InsertSliceOp::create(
+            rewriter, loc, slab, padded, ValueRange{}, ValueRange{},
+            ValueRange{}, rewriter.getDenseI64ArrayAttr(slabOffsets),
+            rewriter.getDenseI64ArrayAttr(slabSizes),
+            rewriter.getDenseI64ArrayAttr(strides));
+      }
+    }
+    auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
+    rewriter.replaceOp(fill, padded);
+    rewriter.eraseOp(empty);
+  }
+}
+
 /// Gives each use but the first of a fill of an empty tensor its own fill,
 /// or just an empty tensor where the user does not read it.
 void cloneSharedFills(func::FuncOp func) {
@@ -114,6 +175,7 @@ struct KilnPrepareBufferizationPass
     linalg::populateDecomposePadPatterns(patterns);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
     readSourcesFromPaddedTensors(getOperation());
+    fillOnlyBorders(getOperation());
     cloneSharedFills(getOperation());
   }
 };

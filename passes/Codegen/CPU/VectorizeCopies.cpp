@@ -8,7 +8,8 @@
 // memref.copy (a memcpy). Fills of a non-zero value (a max pool's -inf
 // padding, made by bufferization) get the same loops, storing a vector at a
 // time: left to LLVM, the fill of a 26 MB padded buffer was vectorized
-// across rows, into scatters. Zero fills stay linalg.fill (a memset).
+// across rows, into scatters. So do strided zero fills (the border slabs of
+// a padded buffer); contiguous zero fills stay linalg.fill (a memset).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Kernel/Schedules.h"
@@ -78,9 +79,11 @@ struct KilnVectorizeCopiesPass
   void vectorizeFill(linalg::FillOp fill) {
     auto target = dyn_cast<MemRefType>(fill.getOutputs()[0].getType());
     if (!target || !hasUnitInnerStride(target) ||
-        !isVectorElement(target.getElementType()) ||
-        matchPattern(fill.value(), m_AnyZeroFloat()) ||
-        matchPattern(fill.value(), m_Zero()))
+        !isVectorElement(target.getElementType()))
+      return;
+    bool zero = matchPattern(fill.value(), m_AnyZeroFloat()) ||
+                matchPattern(fill.value(), m_Zero());
+    if (zero && memref::isStaticShapeAndContiguousRowMajor(target))
       return;
     int64_t width = kiln::dividingTile(target.getShape().back(), vectorWidth);
     OpBuilder builder(fill);
