@@ -230,6 +230,13 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   // that no part of it is made twice.
   int64_t mc = pack ? mr * dividingTile(loops.mSize / mr, 32)
                     : mr * dividingTile(loops.mSize / mr, 8);
+  // Packed constant weights are copied at compile time, not per tile: such
+  // a tile keeps few enough rows that A is read in place (1024 x 256 x
+  // 1024: 128-row tiles 5% faster than 256-row ones, which packed A).
+  while (pack && constantB &&
+         mc * loops.kSize * (int64_t)sizeof(float) > kMaxInPlaceABytes &&
+         mc / 2 >= 32 && (mc / 2) % mr == 0)
+    mc /= 2;
   int64_t nc = nr * dividingTile(loops.nSize / nr, 16);
   auto copiedInKernel = [&](Value operand) {
     Operation *def = operand.getDefiningOp();

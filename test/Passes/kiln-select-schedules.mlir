@@ -16,6 +16,19 @@ func.func @matmul(%a: tensor<256x512xf32>, %b: tensor<512x512xf32>) -> tensor<25
 
 // -----
 
+// Against constant weights (packed at compile time, not per tile), a
+// level-1 tile keeps few enough rows that A is read in place: 128 rows of
+// 1024 (512 KB), where runtime weights take 256.
+// CHECK-LABEL: func @matmul_weights(
+// CHECK:         kiln_kernel.dispatch "contraction" schedule <contraction, tiles = [128, 256, 256], vector = [8, 32, 1], pack, threads>
+func.func @matmul_weights(%a: tensor<1024x1024xf32>) -> tensor<1024x256xf32> {
+  %w = kiln.constant dense<0.5> : tensor<1024x256xf32>
+  %0 = kiln.matmul %a, %w : (tensor<1024x1024xf32>, tensor<1024x256xf32>) -> tensor<1024x256xf32>
+  return %0 : tensor<1024x256xf32>
+}
+
+// -----
+
 // A matrix-vector product: one row, four vectors of columns, no packing,
 // k blocks of 32 so that the register tiles walk the rows of B.
 // CHECK-LABEL: func @gemv(

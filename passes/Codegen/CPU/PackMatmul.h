@@ -7,13 +7,6 @@
 
 namespace mlir::kiln {
 
-/// Bytes of A's rows a level-1 tile reads (its rows times the whole row
-/// length, as they lie in memory) up to which A is read in place rather
-/// than packed: 128 pages, which the TLB holds. Reading in place saves a
-/// copy of A per column tile (1024 x 768 x 256, 1 thread: 9% faster); a
-/// 256-row tile of 2048-long rows (2 MB) was 7% slower in place.
-constexpr int64_t kMaxInPlaceABytes = 512 * 1024;
-
 /// Replaces `matmul` (C[Mc, Nc] += A[Mc, Kc] * B[Kc, Nc], static shapes) by
 /// a copy of B into [Nc/nr][Kc][nr] panels and, if `packA`, of A into
 /// [Mc/mr][Kc][mr] panels (else a [Mc/mr][mr][Kc] view), so that a register

@@ -263,7 +263,8 @@ struct KilnTileAndVectorizePass
       // A linalg.matmul's loops are (m, n, k).
       int64_t rows =
           schedule.getTiles()[0] ? schedule.getTiles()[0] : ranges[0];
-      bool packA = rows * ranges[2] * 4 > kiln::kMaxInPlaceABytes;
+      bool packA =
+          rows * ranges[2] * (int64_t)sizeof(float) > kiln::kMaxInPlaceABytes;
       FailureOr<linalg::GenericOp> packed = kiln::packMatmul(
           rewriter, cast<linalg::MatmulOp>(blocked), schedule.getVector()[0],
           schedule.getVector()[1], packA);
