@@ -22,6 +22,13 @@ NODE_DIR = os.path.join(ROOT, "build", "bench-node")  # npm cache, not committed
 SETTLE_S = 0.3
 
 
+# A runtime's worker threads start on the core of the thread that made them
+# and take tens of milliseconds to spread over the cores: the first 20-40 ms
+# of 2-thread runs of a 256^3 matmul took 0.24 ms a call, then 0.105 ms.
+# Every measurement first runs its function for this long.
+WARMUP_S = 0.1
+
+
 def settle():
     time.sleep(SETTLE_S)
 
@@ -31,10 +38,13 @@ def timeit(fn, repeats, min_sample_s=0.002):
     A sample runs fn enough times to last min_sample_s, so that tiny
     kernels are not dominated by the timer."""
     settle()
-    fn()  # warm-up
-    t0 = time.perf_counter()
-    fn()
-    once = time.perf_counter() - t0
+    start = time.perf_counter()
+    while True:  # warm-up
+        t0 = time.perf_counter()
+        fn()
+        once = time.perf_counter() - t0
+        if t0 + once - start >= WARMUP_S:
+            break
     inner = max(1, int(min_sample_s / max(once, 1e-9)))
     samples = []
     for _ in range(repeats):
@@ -115,7 +125,7 @@ def ort_time(model_path, inputs, threads, runs):
         spec_file = os.path.join(tmp, "spec.json")
         with open(spec_file, "w") as f:
             json.dump({"model": os.path.abspath(model_path), "threads": threads,
-                       "runs": runs, "inputs": specs}, f)
+                       "runs": runs, "warmup_s": WARMUP_S, "inputs": specs}, f)
         env = dict(os.environ, NODE_PATH=os.path.join(NODE_DIR, "node_modules"))
         r = subprocess.run(["node", os.path.join(BENCH_DIR, "ort_runner.js"),
                             spec_file], env=env, capture_output=True, text=True)

@@ -339,7 +339,7 @@ def main():
            f"on {time.strftime('%Y-%m-%d')} (wall time {wall / 60:.1f} min). Ratios are "
            "peer time / Kiln time of the medians: **> 1 means Kiln is faster, < 1 slower**. "
            "Times are median (min-max) over "
-           f"{cfg['repeats']} timed runs after a warm-up, in ms. Kiln and its peers run "
+           f"{cfg['repeats']} timed runs after a warm-up of at least {peers.WARMUP_S} s, in ms. Kiln and its peers run "
            f"at the same thread count, {' and '.join(map(str, cfg['threads']))}. The "
            "headline line takes geometric means over every thread count (matmul over "
            "the square sizes 256..2048, models over every model and batch); the table "
