@@ -247,9 +247,10 @@ struct KilnTileAndVectorizePass
         kBlock[i] = schedule.getTiles()[i];
         oneKBlock &= kBlock[i] == 0 || kBlock[i] == ranges[i];
       }
-    // A product of one k block zeroes its accumulators in each register
-    // tile (tileContractionAndVectorize, vectorizePackedMatmul).
-    if (!oneKBlock)
+    // A contraction of one k block zeroes its accumulators in each register
+    // tile (tileContractionAndVectorize, vectorizePackedMatmul); a conv's
+    // register tiles store zeros first.
+    if (!oneKBlock || root->strategy == "conv")
       fillAccumulatorByRegisterTiles(
           rewriter, cast<linalg::LinalgOp>(tiledRoot), schedule.getVector());
     Operation *blocked = kiln::tileWithLoops(rewriter, tiledRoot, kBlock);
