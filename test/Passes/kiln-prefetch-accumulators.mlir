@@ -70,3 +70,24 @@ func.func @left_alone(%c: memref<8x32xf32>, %big: memref<256x256xf32>, %v: vecto
   }
   return
 }
+
+// -----
+
+// Booleans (packed bits in LLVM) are left alone.
+// CHECK-LABEL: func @bools(
+// CHECK-NOT:     memref.prefetch
+func.func @bools(%c: memref<256x64xi1>, %v: vector<8x64xi1>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %c256 = arith.constant 256 : index
+  scf.for %i = %c0 to %c256 step %c8 {
+    %r = scf.for %k = %c0 to %c64 step %c1 iter_args(%a = %v) -> (vector<8x64xi1>) {
+      %x = arith.xori %a, %a : vector<8x64xi1>
+      scf.yield %x : vector<8x64xi1>
+    }
+    vector.transfer_write %r, %c[%i, %c0] {in_bounds = [true, true]} : vector<8x64xi1>, memref<256x64xi1>
+  }
+  return
+}

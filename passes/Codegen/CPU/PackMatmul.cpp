@@ -191,10 +191,9 @@ LogicalResult kiln::vectorizePackedMatmul(RewriterBase &rewriter,
       kiln::tileAndFuseFill(rewriter, packed, {1, 1, 0, 0, 0}, interchange);
   if (failed(fused))
     return failure();
-  vectorizeRegisterTileFill(rewriter, fused->second);
-  auto tile = dyn_cast<linalg::GenericOp>(fused->first.getOperation());
-  if (!tile)
-    return failure();
+  if (fused->second)
+    vectorizeRegisterTileFill(rewriter, fused->second);
+  auto tile = cast<linalg::GenericOp>(fused->first.getOperation());
   tile = dyn_cast_or_null<linalg::GenericOp>(
       kiln::tileWithLoops(rewriter, tile, {0, 0, 0, 0, 1}));
   return tile ? vectorizeRegisterTile(rewriter, tile) : failure();

@@ -75,7 +75,9 @@ void prefetchNextTile(vector::TransferWriteOp write, scf::ForOp kLoop) {
   std::optional<APInt> steps = kLoop.getStaticTripCount();
   if ((steps && steps->getSExtValue() < kMinKSteps) || !outer || !memref ||
       kLoop->getBlock() != write->getBlock() ||
-      !write.getPermutationMap().isMinorIdentity() || vector.isScalable())
+      !write.getPermutationMap().isMinorIdentity() || vector.isScalable() ||
+      vector.getRank() == 0 || !memref.getElementType().isIntOrFloat() ||
+      memref.getElementTypeBitWidth() % 8)
     return;
   int64_t lineElements =
       kCacheLineBytes / (memref.getElementTypeBitWidth() / 8);

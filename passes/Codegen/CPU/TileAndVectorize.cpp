@@ -105,7 +105,8 @@ void tileContractionAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op,
       op.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
     auto fused = kiln::tileAndFuseFill(rewriter, op, registerTiles);
     if (succeeded(fused)) {
-      (void)kiln::vectorizeLinalgOp(rewriter, fused->second);
+      if (fused->second)
+        (void)kiln::vectorizeLinalgOp(rewriter, fused->second);
       tileAndVectorize(rewriter, fused->first, kLoops);
       return;
     }

@@ -53,21 +53,17 @@ kiln::tileAndFuseFill(RewriterBase &rewriter, linalg::LinalgOp op,
           rewriter, cast<TilingInterface>(op.getOperation()), options);
   if (failed(fused))
     return failure();
+  // The first of the tiled ops is the tiled `op`.
+  auto tile = cast<linalg::LinalgOp>(fused->tiledAndFusedOps.front());
+  linalg::FillOp tileFill;
+  for (Operation *tiled : llvm::drop_begin(fused->tiledAndFusedOps))
+    if (auto tiledFill = dyn_cast<linalg::FillOp>(tiled))
+      tileFill = tiledFill;
   rewriter.replaceAllUsesWith(op->getResult(0),
                               fused->replacements[op->getResult(0)]);
   rewriter.eraseOp(op);
   if (fill->use_empty())
     rewriter.eraseOp(fill);
-  linalg::LinalgOp tile;
-  linalg::FillOp tileFill;
-  for (Operation *tiled : fused->tiledAndFusedOps) {
-    if (auto f = dyn_cast<linalg::FillOp>(tiled))
-      tileFill = f;
-    else
-      tile = dyn_cast<linalg::LinalgOp>(tiled);
-  }
-  if (!tile || !tileFill)
-    return failure();
   return std::make_pair(tile, tileFill);
 }
 

@@ -16,7 +16,8 @@ Operation *tileWithLoops(RewriterBase &rewriter, Operation *op,
 
 /// Tiles `op`, whose init is a linalg.fill, as tileWithLoops does, with
 /// each tile filling its own slice of the init; returns the tile and that
-/// fill, or failure. Nothing else is fused.
+/// fill (null if the fill was not fused), or failure, in which case `op` is
+/// left as it was. Nothing else is fused.
 FailureOr<std::pair<linalg::LinalgOp, linalg::FillOp>>
 tileAndFuseFill(RewriterBase &rewriter, linalg::LinalgOp op,
                 ArrayRef<int64_t> sizes, ArrayRef<int64_t> interchange = {});
