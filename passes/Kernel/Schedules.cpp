@@ -233,9 +233,8 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   // Packed constant weights are copied at compile time, not per tile: such
   // a tile keeps few enough rows that A is read in place (1024 x 256 x
   // 1024: 128-row tiles 5% faster than 256-row ones, which packed A).
-  while (pack && constantB &&
-         mc * loops.kSize * (int64_t)sizeof(float) > kMaxInPlaceABytes &&
-         mc / 2 >= 32 && (mc / 2) % mr == 0)
+  while (pack && constantB && packsA(mc, loops.kSize) && mc / 2 >= 32 &&
+         (mc / 2) % mr == 0)
     mc /= 2;
   int64_t nc = nr * dividingTile(loops.nSize / nr, 16);
   auto copiedInKernel = [&](Value operand) {

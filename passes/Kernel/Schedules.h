@@ -103,6 +103,12 @@ int64_t dividingTile(int64_t extent, int64_t limit);
 /// faster); a 256-row tile of 2048-long rows (2 MB) was 7% slower in place.
 constexpr int64_t kMaxInPlaceABytes = 512 * 1024;
 
+/// Whether a packed level-1 tile of `rows` rows of f32 A, each `rowLength`
+/// long, copies A into panels (beyond kMaxInPlaceABytes) or reads it in place.
+inline bool packsA(int64_t rows, int64_t rowLength) {
+  return rows * rowLength * (int64_t)sizeof(float) > kMaxInPlaceABytes;
+}
+
 /// Accumulator registers a register tile may use (AVX-512 has 32; the rest
 /// hold the loaded operands).
 constexpr int64_t kMaxAccumulators = 24;

@@ -38,105 +38,99 @@ using namespace mlir;
 
 namespace {
 
+/// The fill of a static empty tensor that `insert` writes a padding's
+/// source into at static offsets, or null: the shape decomposed pads take.
+linalg::FillOp staticPadding(tensor::InsertSliceOp insert) {
+  auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+  auto empty = fill ? fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()
+                    : tensor::EmptyOp();
+  if (!empty || !empty.getType().hasStaticShape() ||
+      !insert.getOffsets().empty() || !insert.getSizes().empty() ||
+      !insert.hasUnitStride() ||
+      insert.getSourceType().getRank() != empty.getType().getRank())
+    return {};
+  return fill;
+}
+
 /// Redirects the readers of a padded source to a slice of the padded tensor,
 /// the padding's insert_slice moved right after the source's producer where
 /// the padded tensor allows, so that it comes before them all.
-void readSourcesFromPaddedTensors(func::FuncOp func) {
-  DominanceInfo dominance(func);
-  OpBuilder builder(func.getContext());
-  func.walk([&](tensor::InsertSliceOp insert) {
-    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
-    if (!fill)
-      return;
-    // The padded tensor (a fill of a static empty tensor) is made ahead of
-    // the producer, and inserted into right after it.
-    Operation *producer = insert.getSource().getDefiningOp();
-    auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
-    if (producer && empty && empty.getDynamicSizes().empty() &&
-        empty->hasOneUse() && insert.getOffsets().empty() &&
-        insert.getSizes().empty() && insert.getStrides().empty() &&
-        dominance.properlyDominates(fill.getInputs()[0], producer)) {
-      if (!dominance.properlyDominates(empty.getOperation(), producer)) {
-        empty->moveBefore(producer);
-        fill->moveBefore(producer);
-      }
-      insert->moveAfter(producer);
+void readSourceFromPaddedTensor(tensor::InsertSliceOp insert,
+                                DominanceInfo &dominance) {
+  Operation *producer = insert.getSource().getDefiningOp();
+  linalg::FillOp fill = staticPadding(insert);
+  if (producer && fill && fill.getOutputs()[0].hasOneUse() &&
+      dominance.properlyDominates(fill.getInputs()[0], producer)) {
+    Operation *empty = fill.getOutputs()[0].getDefiningOp();
+    if (!dominance.properlyDominates(empty, producer)) {
+      empty->moveBefore(producer);
+      fill->moveBefore(producer);
     }
-    SmallVector<OpOperand *> later;
-    for (OpOperand &use : insert.getSource().getUses())
-      if (dominance.properlyDominates(insert.getOperation(), use.getOwner()))
-        later.push_back(&use);
-    if (later.empty())
-      return;
-    builder.setInsertionPointAfter(insert);
-    Value view = tensor::ExtractSliceOp::create(
-        builder, insert.getLoc(), insert.getSourceType(), insert.getResult(),
-        insert.getMixedOffsets(), insert.getMixedSizes(),
-        insert.getMixedStrides());
-    for (OpOperand *use : later)
-      use->set(view);
-  });
+    insert->moveAfter(producer);
+  }
+  SmallVector<OpOperand *> later;
+  for (OpOperand &use : insert.getSource().getUses())
+    if (dominance.properlyDominates(insert.getOperation(), use.getOwner()))
+      later.push_back(&use);
+  if (later.empty())
+    return;
+  OpBuilder builder(insert->getContext());
+  builder.setInsertionPointAfter(insert);
+  Value view = tensor::ExtractSliceOp::create(
+      builder, insert.getLoc(), insert.getSourceType(), insert.getResult(),
+      insert.getMixedOffsets(), insert.getMixedSizes(),
+      insert.getMixedStrides());
+  for (OpOperand *use : later)
+    use->set(view);
 }
 
 /// Replaces the fill of a padded tensor, which its source's insert_slice
 /// then overwrites but for the border, by fills of the border's slabs: for
 /// each dimension, the part before and after the interior, within the
 /// interior along the dimensions before it.
-void fillOnlyBorders(func::FuncOp func) {
-  SmallVector<tensor::InsertSliceOp> inserts;
-  func.walk([&](tensor::InsertSliceOp insert) {
-    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
-    auto empty = fill ? fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()
-                      : tensor::EmptyOp();
-    if (empty && fill->hasOneUse() && empty.getType().hasStaticShape() &&
-        insert.getOffsets().empty() && insert.getSizes().empty() &&
-        insert.hasUnitStride() &&
-        insert.getSourceType().getRank() == empty.getType().getRank())
-      inserts.push_back(insert);
-  });
-  IRRewriter rewriter(func.getContext());
-  for (tensor::InsertSliceOp insert : inserts) {
-    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
-    auto type = cast<RankedTensorType>(fill.getResultTypes()[0]);
-    ArrayRef<int64_t> shape = type.getShape();
-    ArrayRef<int64_t> offsets = insert.getStaticOffsets();
-    ArrayRef<int64_t> sizes = insert.getStaticSizes();
-    Type element = type.getElementType();
-    Location loc = fill.getLoc();
-    rewriter.setInsertionPoint(fill);
-    Value padded = tensor::EmptyOp::create(rewriter, loc, shape, element);
-    SmallVector<int64_t> strides(shape.size(), 1);
-    for (size_t d = 0; d < shape.size(); ++d) {
-      for (auto [begin, end] :
-           {std::make_pair(int64_t(0), offsets[d]),
-            std::make_pair(offsets[d] + sizes[d], shape[d])}) {
-        if (end <= begin)
-          continue;
-        SmallVector<int64_t> slabOffsets(offsets.take_front(d));
-        SmallVector<int64_t> slabSizes(sizes.take_front(d));
-        slabOffsets.push_back(begin);
-        slabSizes.push_back(end - begin);
-        for (size_t e = d + 1; e < shape.size(); ++e) {
-          slabOffsets.push_back(0);
-          slabSizes.push_back(shape[e]);
-        }
-        Value slab =
-            linalg::FillOp::create(
-                rewriter, loc, fill.getInputs()[0],
-                tensor::EmptyOp::create(rewriter, loc, slabSizes, element)
-                    .getResult())
-                .getResult(0);
-        padded = tensor::InsertSliceOp::create(
-            rewriter, loc, slab, padded, ValueRange{}, ValueRange{},
-            ValueRange{}, rewriter.getDenseI64ArrayAttr(slabOffsets),
-            rewriter.getDenseI64ArrayAttr(slabSizes),
-            rewriter.getDenseI64ArrayAttr(strides));
+void fillOnlyBorder(tensor::InsertSliceOp insert) {
+  linalg::FillOp fill = staticPadding(insert);
+  if (!fill || !fill->hasOneUse())
+    return;
+  auto type = cast<RankedTensorType>(fill.getResultTypes()[0]);
+  ArrayRef<int64_t> shape = type.getShape();
+  ArrayRef<int64_t> offsets = insert.getStaticOffsets();
+  ArrayRef<int64_t> sizes = insert.getStaticSizes();
+  Type element = type.getElementType();
+  Location loc = fill.getLoc();
+  IRRewriter rewriter(fill);
+  Value padded = tensor::EmptyOp::create(rewriter, loc, shape, element);
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (size_t d = 0; d < shape.size(); ++d) {
+    for (auto [begin, end] :
+         {std::make_pair(int64_t(0), offsets[d]),
+          std::make_pair(offsets[d] + sizes[d], shape[d])}) {
+      if (end <= begin)
+        continue;
+      SmallVector<int64_t> slabOffsets(offsets.take_front(d));
+      SmallVector<int64_t> slabSizes(sizes.take_front(d));
+      slabOffsets.push_back(begin);
+      slabSizes.push_back(end - begin);
+      for (size_t e = d + 1; e < shape.size(); ++e) {
+        slabOffsets.push_back(0);
+        slabSizes.push_back(shape[e]);
       }
+      Value slab = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0],
+                                          tensor::EmptyOp::create(
+                                              rewriter, loc, slabSizes, element)
+                                              .getResult())
+                       .getResult(0);
+      padded = tensor::InsertSliceOp::create(
+          rewriter, loc, slab, padded, ValueRange{}, ValueRange{}, ValueRange{},
+          rewriter.getDenseI64ArrayAttr(slabOffsets),
+          rewriter.getDenseI64ArrayAttr(slabSizes),
+          rewriter.getDenseI64ArrayAttr(strides));
     }
-    auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
-    rewriter.replaceOp(fill, padded);
-    rewriter.eraseOp(empty);
   }
+  Operation *empty = fill.getOutputs()[0].getDefiningOp();
+  rewriter.replaceOp(fill, padded);
+  if (empty->use_empty())
+    rewriter.eraseOp(empty);
 }
 
 /// Gives each use but the first of a fill of an empty tensor its own fill,
@@ -174,8 +168,18 @@ struct KilnPrepareBufferizationPass
     RewritePatternSet patterns(&getContext());
     linalg::populateDecomposePadPatterns(patterns);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
-    readSourcesFromPaddedTensors(getOperation());
-    fillOnlyBorders(getOperation());
+    // The pads' insert_slices into their fills, collected before either
+    // rewrite moves or replaces ops.
+    SmallVector<tensor::InsertSliceOp> paddings;
+    getOperation().walk([&](tensor::InsertSliceOp insert) {
+      if (insert.getDest().getDefiningOp<linalg::FillOp>())
+        paddings.push_back(insert);
+    });
+    DominanceInfo dominance(getOperation());
+    for (tensor::InsertSliceOp insert : paddings) {
+      readSourceFromPaddedTensor(insert, dominance);
+      fillOnlyBorder(insert);
+    }
     cloneSharedFills(getOperation());
   }
 };

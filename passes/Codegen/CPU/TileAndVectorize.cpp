@@ -265,8 +265,7 @@ struct KilnTileAndVectorizePass
       // A linalg.matmul's loops are (m, n, k).
       int64_t rows =
           schedule.getTiles()[0] ? schedule.getTiles()[0] : ranges[0];
-      bool packA =
-          rows * ranges[2] * (int64_t)sizeof(float) > kiln::kMaxInPlaceABytes;
+      bool packA = kiln::packsA(rows, ranges[2]);
       FailureOr<linalg::GenericOp> packed = kiln::packMatmul(
           rewriter, cast<linalg::MatmulOp>(blocked), schedule.getVector()[0],
           schedule.getVector()[1], packA);
