@@ -63,13 +63,30 @@ def KilnFuse : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
 def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
   let summary = "Writes a #kiln_kernel.schedule on every dispatch";
   let description = [{
-    Picks each dispatch's schedule with a hand-written heuristic among its
-    legal candidates (register tile, cache tiles, k blocking and threads
-    for contractions; outer tiles and threads otherwise).
-    `force=N` takes the N-th candidate of every dispatch,
+    Enumerates each dispatch's legal candidate schedules (register tile,
+    cache tiles, k blocking, packing and threads for contractions; outer
+    tiles and threads otherwise) and picks one with a cost model:
+
+    - `cost-model=learned`: the XGBoost model trained by `kiln-tune` for the
+      target (`costmodel/models/<target>.json`, or `cost-model-path`);
+    - `cost-model=analytical`: the roofline and register/cache model;
+    - `cost-model=heuristic`: the hand-written rules;
+    - `cost-model=default`: learned where a model for the target and the
+      feature schema is present, else analytical (said once, as a remark).
+
+    A learned model that is missing, corrupt or trained on another schema
+    or target is reported as a warning naming the file, and the analytical
+    model is used instead. The cost models predict one-core latency; the
+    parallel mapping is a rule: candidates whose level-1 tiles cannot keep
+    every core of the target busy are dropped when others can.
+
+    A dispatch whose structural hash is in `tuning-db` (written by
+    `kiln-compile --tune=N`) gets the schedule recorded there for the
+    target. `force=N` takes the N-th candidate of every dispatch,
     `force=#kiln_kernel.schedule<...>` that schedule on every dispatch of
     its strategy (checked against the dispatch's loops); `list-candidates`
-    reports every candidate as a remark.
+    reports every candidate as a remark, `explain` the top candidates with
+    their predicted costs, the heuristic's choice and the pick.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
@@ -77,7 +94,17 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
     Option<"force", "force", "std::string", /*default=*/"\"\"",
            "Candidate index or schedule attribute to use on every dispatch">,
     Option<"listCandidates", "list-candidates", "bool", /*default=*/"false",
-           "Report each dispatch's candidate schedules as a remark">
+           "Report each dispatch's candidate schedules as a remark">,
+    Option<"costModel", "cost-model", "std::string", /*default=*/"\"default\"",
+           "default, learned, analytical or heuristic">,
+    Option<"costModelPath", "cost-model-path", "std::string", /*default=*/"\"\"",
+           "The learned model's file (default: costmodel/models/<target>.json)">,
+    Option<"targetName", "target", "std::string", /*default=*/"\"\"",
+           "Target descriptor in costmodel/targets/ (default: the host's)">,
+    Option<"tuningDatabase", "tuning-db", "std::string", /*default=*/"\"\"",
+           "Tuning database of measured picks (kiln-compile --tune)">,
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Report the ranked candidates and the pick of every dispatch">
   ];
   let dependentDialects = ["::mlir::kiln_kernel::KilnKernelDialect"];
 }

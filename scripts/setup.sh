@@ -11,6 +11,7 @@ PACKAGES=(
   libomp-22-dev cmake ninja-build ccache libgtest-dev
   python3-numpy python3-pytest python3-dev pybind11-dev python3-pybind11
   libonnx-dev libprotobuf-dev python3-onnx python3-torch python3-torchvision
+  libxgboost-dev python3-xgboost zlib1g-dev python3-matplotlib
 )
 
 missing=()

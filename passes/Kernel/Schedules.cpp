@@ -19,29 +19,6 @@ int64_t kiln::dividingTile(int64_t extent, int64_t limit) {
   return 1;
 }
 
-bool kiln::isMatmulLike(linalg::LinalgOp op) {
-  if (!linalg::isaContractionOpInterface(op))
-    return false;
-  FailureOr<linalg::ContractionDimensions> dims =
-      linalg::inferContractionDims(op);
-  return succeeded(dims) && !dims->m.empty() && !dims->n.empty() &&
-         !dims->k.empty();
-}
-
-bool kiln::isPureCopy(linalg::LinalgOp op) {
-  if (isa<linalg::TransposeOp, linalg::BroadcastOp, linalg::CopyOp>(op))
-    return true;
-  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-  if (!generic)
-    return false;
-  return llvm::all_of(
-      generic.getBody()->without_terminator(), [](Operation &inner) {
-        return isa<linalg::IndexOp, tensor::ExtractOp>(inner) ||
-               llvm::all_of(inner.getResultTypes(),
-                            [](Type t) { return t.isIntOrIndex(); });
-      });
-}
-
 SmallVector<unsigned> kiln::loopsKeptWhole(linalg::LinalgOp root) {
   SmallVector<unsigned> whole;
   for (OpOperand *input : root.getDpsInputOperands()) {
@@ -66,38 +43,6 @@ static constexpr int64_t kMinLevel1Tiles = 16;
 static constexpr int64_t kMaxRowsVectorLength = 1024;
 /// Elements a reduction may hold in one vector before it is tiled too.
 static constexpr int64_t kMaxReductionVector = 256;
-
-FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
-  Operation *terminator = dispatch.getTerminator();
-  if (terminator->getNumOperands() == 0)
-    return failure();
-  auto tail = terminator->getOperand(0).getDefiningOp<linalg::LinalgOp>();
-  if (!tail || tail->getParentOp() != dispatch)
-    return failure();
-  bool hasReduction = false;
-  // The last contraction: one computing an operand of another (attention's
-  // scores) is fused into that one's tiles.
-  linalg::LinalgOp contraction;
-  for (Operation &op : dispatch.getBody().front()) {
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-    if (!linalgOp)
-      continue;
-    if (isMatmulLike(linalgOp) &&
-        llvm::none_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic))
-      contraction = linalgOp;
-    else if (!contraction && succeeded(matchWindowContraction(linalgOp)))
-      return ScheduleRoot{linalgOp, "conv"};
-    hasReduction |= linalgOp.getNumReductionLoops() > 0;
-  }
-  if (contraction)
-    return ScheduleRoot{contraction, "contraction"};
-  if (hasReduction)
-    return ScheduleRoot{tail, "reduction"};
-  if (tail.getNumLoops() == tail.getNumParallelLoops() &&
-      isa<linalg::GenericOp, linalg::FillOp>(tail))
-    return ScheduleRoot{tail, "elementwise"};
-  return ScheduleRoot{tail, "generic"};
-}
 
 SmallVector<int64_t> kiln::dividingMultiples(int64_t base, int64_t extent,
                                              int64_t limit) {

@@ -1,15 +1,21 @@
 //===- SelectSchedules.cpp - kiln-select-schedules ------------------------===//
 //
-// Writes a #kiln_kernel.schedule on every dispatch: the heuristic's choice,
-// or the one forced with `force` (an index into the dispatch's candidates or
-// a schedule attribute), which is how candidates are compiled and measured.
+// Writes a #kiln_kernel.schedule on every dispatch: the pick of the cost
+// model (learned, analytical) or of the heuristic, the one recorded in the
+// tuning database, or the one forced with `force` (an index into the
+// dispatch's candidates or a schedule attribute), which is how candidates
+// are compiled and measured.
 //
 //===----------------------------------------------------------------------===//
+#include "costmodel/TuningDatabase.h"
+#include "dialects/KilnKernel/KernelExtraction.h"
+#include "passes/Kernel/RankSchedules.h"
 #include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_KILNSELECTSCHEDULES
@@ -21,6 +27,15 @@ using kiln_kernel::DispatchOp;
 using kiln_kernel::ScheduleAttr;
 
 namespace {
+
+/// Candidates an explanation lists.
+constexpr size_t kExplainedCandidates = 5;
+
+std::string formatLatency(double seconds) {
+  if (seconds < 1e-3)
+    return llvm::formatv("{0:F2} us", seconds * 1e6).str();
+  return llvm::formatv("{0:F3} ms", seconds * 1e3).str();
+}
 
 struct KilnSelectSchedulesPass
     : kiln::impl::KilnSelectSchedulesBase<KilnSelectSchedulesPass> {
@@ -45,24 +60,17 @@ struct KilnSelectSchedulesPass
         }
       }
     }
+    // A forced schedule needs no cost model.
+    if (force.empty() && failed(setUpCostModel()))
+      return signalPassFailure();
 
     WalkResult result = getOperation()->walk([&](DispatchOp dispatch) {
       SmallVector<ScheduleAttr> candidates =
           kiln::enumerateSchedules(dispatch, vectorWidth);
-      ScheduleAttr schedule = kiln::chooseSchedule(dispatch, vectorWidth);
-      if (listCandidates) {
-        InFlightDiagnostic remark =
-            dispatch.emitRemark()
-            << candidates.size()
-            << " candidate schedules; the heuristic picks ";
-        const auto *picked = llvm::find(candidates, schedule);
-        if (picked == candidates.end())
-          remark << "one outside them";
-        else
-          remark << picked - candidates.begin();
-        for (auto [i, candidate] : llvm::enumerate(candidates))
-          remark << "\n  " << i << ": " << candidate;
-      }
+      ScheduleAttr heuristic = kiln::chooseSchedule(dispatch, vectorWidth);
+      if (listCandidates)
+        listAll(dispatch, candidates, heuristic);
+      ScheduleAttr schedule = heuristic;
       if (forcedIndex) {
         if (*forcedIndex >= candidates.size()) {
           dispatch.emitError("kiln-select-schedules: force=")
@@ -71,12 +79,17 @@ struct KilnSelectSchedulesPass
           return WalkResult::interrupt();
         }
         schedule = candidates[*forcedIndex];
-      } else if (forcedSchedule && schedule &&
-                 schedule.getStrategy() == forcedSchedule.getStrategy()) {
+      } else if (forcedSchedule) {
         // A forced schedule applies to the dispatches of its strategy.
-        if (failed(kiln::verifySchedule(dispatch, forcedSchedule)))
-          return WalkResult::interrupt();
-        schedule = forcedSchedule;
+        if (schedule && schedule.getStrategy() == forcedSchedule.getStrategy()) {
+          if (failed(kiln::verifySchedule(dispatch, forcedSchedule)))
+            return WalkResult::interrupt();
+          schedule = forcedSchedule;
+        }
+      } else if (ScheduleAttr tuned = lookUpTuned(dispatch)) {
+        schedule = tuned;
+      } else if (model && heuristic) {
+        schedule = pickByModel(dispatch, candidates, heuristic);
       }
       if (schedule)
         dispatch.setScheduleAttr(schedule);
@@ -85,6 +98,131 @@ struct KilnSelectSchedulesPass
     if (result.wasInterrupted())
       signalPassFailure();
   }
+
+private:
+  LogicalResult setUpCostModel() {
+    std::optional<kiln::ScheduleSelector> selector =
+        kiln::parseScheduleSelector(costModel);
+    if (!selector)
+      return getOperation()->emitError("kiln-select-schedules: cost-model='")
+             << costModel
+             << "' is not one of default, learned, analytical, heuristic";
+    std::string name =
+        targetName.empty() ? kiln::costmodel::hostTargetName() : targetName;
+    llvm::Expected<kiln::costmodel::Target> loaded =
+        kiln::costmodel::loadTargetByName(name);
+    if (!loaded)
+      return getOperation()->emitError("kiln-select-schedules: unknown target '")
+             << name << "': " << llvm::toString(loaded.takeError());
+    target = *loaded;
+    if (!tuningDatabase.empty()) {
+      llvm::Expected<kiln::costmodel::TuningDatabase> opened =
+          kiln::costmodel::TuningDatabase::open(tuningDatabase);
+      if (!opened)
+        getOperation()->emitWarning(llvm::toString(opened.takeError()) +
+                                    "; ignoring it");
+      else
+        database = std::move(*opened);
+    }
+    kiln::ResolvedCostModel resolved =
+        kiln::resolveCostModel(*selector, target, costModelPath);
+    model = std::move(resolved.model);
+    if (!resolved.note.empty()) {
+      if (resolved.noteIsWarning)
+        getOperation()->emitWarning(resolved.note);
+      else if (explain || *selector != kiln::ScheduleSelector::Default)
+        getOperation()->emitRemark(resolved.note);
+      else
+        noteOnce(resolved.note);
+    }
+    if (explain)
+      getOperation()->emitRemark("kiln-select-schedules: ")
+          << (model ? model->describe() : std::string("the heuristic"))
+          << " picks the schedules";
+    return success();
+  }
+
+  /// Says `note` on the first module of the process only: compiling many
+  /// models should not repeat that no learned model exists.
+  void noteOnce(StringRef note) {
+    static std::once_flag once;
+    std::call_once(once, [&] { getOperation()->emitRemark(note); });
+  }
+
+  ScheduleAttr lookUpTuned(DispatchOp dispatch) {
+    if (!database || !database->size())
+      return {};
+    std::string hash = kiln_kernel::hashDispatch(dispatch);
+    std::optional<kiln::costmodel::TunedSchedule> tuned =
+        database->lookup(target.name, hash);
+    if (!tuned)
+      return {};
+    auto schedule = dyn_cast_or_null<ScheduleAttr>(
+        parseAttribute(tuned->schedule, &getContext()));
+    // A stale entry (the kernel changed shape) is ignored, not fatal.
+    ScopedDiagnosticHandler silence(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+    if (!schedule || failed(kiln::verifySchedule(dispatch, schedule)))
+      return {};
+    if (explain)
+      dispatch.emitRemark("kernel ")
+          << hash << ": the tuning database's schedule " << schedule
+          << ", measured " << formatLatency(tuned->latency) << " (best of "
+          << tuned->measured << ")";
+    return schedule;
+  }
+
+  ScheduleAttr pickByModel(DispatchOp dispatch,
+                           ArrayRef<ScheduleAttr> candidates,
+                           ScheduleAttr heuristic) {
+    SmallVector<kiln::RankedSchedule> ranked =
+        kiln::rankSchedules(dispatch, candidates, *model);
+    if (ranked.empty())
+      return heuristic;
+    if (explain) {
+      InFlightDiagnostic remark = dispatch.emitRemark();
+      remark << "dispatch '" << dispatch.getKind() << "': "
+             << candidates.size() << " candidates, " << ranked.size()
+             << " ranked by the "
+             << kiln::costmodel::stringifyCostModelKind(model->getKind())
+             << " model";
+      for (size_t i = 0; i < std::min(ranked.size(), kExplainedCandidates); ++i)
+        remark << "\n  " << (i == 0 ? "pick " : "     ") << " #"
+               << ranked[i].index << " " << ranked[i].schedule
+               << "  predicted " << formatLatency(ranked[i].latencySeconds);
+      const auto *chosen = llvm::find_if(ranked, [&](const kiln::RankedSchedule &r) {
+        return r.schedule == heuristic;
+      });
+      if (chosen != ranked.end())
+        remark << "\n  heuristic's choice #" << chosen->index << " "
+               << heuristic << "  predicted "
+               << formatLatency(chosen->latencySeconds) << " (rank "
+               << (chosen - ranked.begin()) + 1 << ")";
+      else
+        remark << "\n  heuristic's choice " << heuristic
+               << " is not among the ranked candidates";
+    }
+    return ranked.front().schedule;
+  }
+
+  void listAll(DispatchOp dispatch, ArrayRef<ScheduleAttr> candidates,
+               ScheduleAttr heuristic) {
+    InFlightDiagnostic remark =
+        dispatch.emitRemark()
+        << candidates.size() << " candidate schedules; the heuristic picks ";
+    const auto *picked = llvm::find(candidates, heuristic);
+    if (picked == candidates.end())
+      remark << "one outside them";
+    else
+      remark << picked - candidates.begin();
+    for (auto [i, candidate] : llvm::enumerate(candidates))
+      remark << "\n  " << i << ": " << candidate;
+  }
+
+  kiln::costmodel::Target target;
+  // Shared: a pass is copied when its pipeline is cloned.
+  std::shared_ptr<kiln::costmodel::CostModel> model;
+  std::optional<kiln::costmodel::TuningDatabase> database;
 };
 
 } // namespace

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -kiln-decompose -convert-kiln-to-linalg -kiln-fuse-elementwise -kiln-fuse=explain -kiln-select-schedules -verify-diagnostics | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -kiln-decompose -convert-kiln-to-linalg -kiln-fuse-elementwise -kiln-fuse=explain -kiln-select-schedules=cost-model=heuristic -verify-diagnostics | FileCheck %s
 // RUN: not kiln-opt %s -split-input-file -kiln-decompose -convert-kiln-to-linalg -kiln-fuse-elementwise -kiln-fuse -kiln-select-schedules="force='#kiln_kernel.schedule<contraction, tiles = [1, 16, 4, 0], vector = [1, 8, 4, 1]>'" 2>&1 | FileCheck %s --check-prefix=TILED
 
 // Attention: the probabilities' product with V has few columns (8), so it

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules=list-candidates -verify-diagnostics
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules="list-candidates cost-model=heuristic" -verify-diagnostics
 // RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules="force=5" | FileCheck %s
 // RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules="force='#kiln_kernel.schedule<contraction, tiles = [4, 16, 0], vector = [2, 16, 1], pack>'" | FileCheck %s --check-prefix=FORCED
 

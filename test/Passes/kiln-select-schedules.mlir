@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules=cost-model=heuristic | FileCheck %s
 // RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules="force=0" | FileCheck %s --check-prefix=FIRST
 
 // The heuristic: an 8-row x 2-vector register tile, k blocks of 256, packed

@@ -1,0 +1,76 @@
+//===- RankSchedules.cpp - candidates ordered by a cost model -------------===//
+#include "passes/Kernel/RankSchedules.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace mlir::kiln;
+using kiln_kernel::DispatchOp;
+using kiln_kernel::ScheduleAttr;
+
+std::optional<ScheduleSelector> kiln::parseScheduleSelector(StringRef name) {
+  return llvm::StringSwitch<std::optional<ScheduleSelector>>(name)
+      .Case("default", ScheduleSelector::Default)
+      .Case("learned", ScheduleSelector::Learned)
+      .Case("analytical", ScheduleSelector::Analytical)
+      .Case("heuristic", ScheduleSelector::Heuristic)
+      .Default(std::nullopt);
+}
+
+SmallVector<RankedSchedule> kiln::rankSchedules(DispatchOp dispatch,
+                                                ArrayRef<ScheduleAttr> candidates,
+                                                const costmodel::CostModel &model) {
+  const costmodel::Target &target = model.getTarget();
+  FailureOr<costmodel::FeatureExtractor> extractor =
+      costmodel::FeatureExtractor::create(dispatch, target);
+  if (failed(extractor))
+    return {};
+  SmallVector<unsigned> indices;
+  std::vector<costmodel::KernelFeatures> features;
+  bool anyParallel = false;
+  for (auto [i, candidate] : llvm::enumerate(candidates)) {
+    FailureOr<costmodel::KernelFeatures> f = extractor->extract(candidate);
+    if (failed(f))
+      continue;
+    indices.push_back(i);
+    features.push_back(*f);
+    anyParallel |= f->threads && f->level1TilesPerCore >= 1;
+  }
+  std::vector<costmodel::Cost> costs = model.predict(features);
+  SmallVector<RankedSchedule> ranked;
+  for (auto [i, f] : llvm::enumerate(features)) {
+    // The models predict one core's latency: parallelism is a rule.
+    if (anyParallel && !(f.threads && f.level1TilesPerCore >= 1))
+      continue;
+    ranked.push_back({candidates[indices[i]], indices[i], costs[i].latencySeconds});
+  }
+  llvm::stable_sort(ranked, [](const RankedSchedule &a, const RankedSchedule &b) {
+    return a.latencySeconds < b.latencySeconds;
+  });
+  return ranked;
+}
+
+ResolvedCostModel kiln::resolveCostModel(ScheduleSelector selector,
+                                         const costmodel::Target &target,
+                                         StringRef learnedModelPath) {
+  ResolvedCostModel resolved;
+  if (selector == ScheduleSelector::Heuristic)
+    return resolved;
+  if (selector != ScheduleSelector::Analytical) {
+    std::string path = learnedModelPath.empty()
+                           ? costmodel::defaultLearnedModelPath(target)
+                           : learnedModelPath.str();
+    llvm::Expected<std::unique_ptr<costmodel::CostModel>> learned =
+        costmodel::loadLearnedModel(path, target);
+    if (learned) {
+      resolved.model = std::move(*learned);
+      return resolved;
+    }
+    resolved.note = llvm::toString(learned.takeError()) +
+                    "; using the analytical model";
+    resolved.noteIsWarning = selector == ScheduleSelector::Learned ||
+                             !learnedModelPath.empty();
+  }
+  resolved.model = costmodel::createAnalyticalModel(target);
+  return resolved;
+}

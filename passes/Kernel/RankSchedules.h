@@ -1,0 +1,55 @@
+//===- RankSchedules.h - candidates ordered by a cost model -----*- C++ -*-===//
+//
+// How kiln-select-schedules and kiln-compile --tune choose among a
+// dispatch's candidate schedules: the cost model predicts each one's
+// latency; the candidates that keep the target's cores busy (when there are
+// any) are ranked by it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_PASSES_KERNEL_RANKSCHEDULES_H
+#define KILN_PASSES_KERNEL_RANKSCHEDULES_H
+
+#include "costmodel/CostModel.h"
+#include "dialects/KilnKernel/KilnKernel.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mlir::kiln {
+
+/// Who picks a dispatch's schedule.
+enum class ScheduleSelector { Default, Learned, Analytical, Heuristic };
+
+/// Parses "default", "learned", "analytical" or "heuristic".
+std::optional<ScheduleSelector> parseScheduleSelector(StringRef name);
+
+struct RankedSchedule {
+  kiln_kernel::ScheduleAttr schedule;
+  /// Its index among the dispatch's candidates.
+  unsigned index;
+  double latencySeconds;
+};
+
+/// The candidates the model chooses among, fastest first.
+SmallVector<RankedSchedule>
+rankSchedules(kiln_kernel::DispatchOp dispatch,
+              ArrayRef<kiln_kernel::ScheduleAttr> candidates,
+              const costmodel::CostModel &model);
+
+/// The cost model `selector` asks for on `target` (null for the
+/// heuristic). A learned model that cannot be used falls back to the
+/// analytical one; `note` then says why (a warning when the learned model
+/// was asked for by name, a remark for the default).
+struct ResolvedCostModel {
+  std::unique_ptr<costmodel::CostModel> model;
+  std::string note;
+  bool noteIsWarning = false;
+};
+ResolvedCostModel resolveCostModel(ScheduleSelector selector,
+                                   const costmodel::Target &target,
+                                   StringRef learnedModelPath);
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_KERNEL_RANKSCHEDULES_H
