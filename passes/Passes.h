@@ -35,7 +35,26 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("a candidate index or #kiln_kernel.schedule forced on "
                      "every kernel (see kiln-select-schedules' force)"),
       llvm::cl::init("")};
+  Option<std::string> costModel{
+      *this, "cost-model",
+      llvm::cl::desc("default, learned, analytical or heuristic (see "
+                     "kiln-select-schedules)"),
+      llvm::cl::init("default")};
+  Option<std::string> costModelPath{
+      *this, "cost-model-path",
+      llvm::cl::desc("the learned model's file"), llvm::cl::init("")};
+  Option<std::string> tuningDatabase{
+      *this, "tuning-db",
+      llvm::cl::desc("tuning database of measured schedules"),
+      llvm::cl::init("")};
+  Option<bool> explain{
+      *this, "explain",
+      llvm::cl::desc("report each kernel's ranked candidates and pick"),
+      llvm::cl::init(false)};
 };
+
+/// kiln-select-schedules as the pipeline's options configure it.
+void addSelectSchedules(OpPassManager &pm, const CPUPipelineOptions &options);
 
 /// kiln graph -> linalg on tensors (decompose, convert, fuse elementwise).
 void buildKilnToLinalgPipeline(OpPassManager &pm,

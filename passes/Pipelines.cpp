@@ -32,12 +32,20 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
             "func.func(kiln-sink-layout-changes),canonicalize,cse,kiln-fuse",
             (int64_t)options.vectorWidth)
             .str());
-  if (options.optLevel > 0) {
-    KilnSelectSchedulesOptions schedules;
-    schedules.vectorWidth = options.vectorWidth;
-    schedules.force = options.forceSchedule;
-    pm.addPass(createKilnSelectSchedules(schedules));
-  }
+  if (options.optLevel > 0)
+    addSelectSchedules(pm, options);
+}
+
+void kiln::addSelectSchedules(OpPassManager &pm,
+                              const CPUPipelineOptions &options) {
+  KilnSelectSchedulesOptions schedules;
+  schedules.vectorWidth = options.vectorWidth;
+  schedules.force = options.forceSchedule;
+  schedules.costModel = options.costModel;
+  schedules.costModelPath = options.costModelPath;
+  schedules.tuningDatabase = options.tuningDatabase;
+  schedules.explain = options.explain;
+  pm.addPass(createKilnSelectSchedules(schedules));
 }
 
 void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,

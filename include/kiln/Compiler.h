@@ -33,6 +33,25 @@ struct CompileOptions {
   std::string forceSchedule;
   /// Print the IR after every pass to stderr (--mlir-print-ir-after-all).
   bool printIRAfterAll = false;
+  /// Who picks each kernel's schedule: "default" (the learned model for
+  /// the host's target if there is one, else the analytical model),
+  /// "learned", "analytical" or "heuristic".
+  std::string costModel = "default";
+  /// The learned model's file; empty for costmodel/models/<target>.json.
+  std::string costModelPath;
+  /// Print, for every kernel, the candidates the cost model ranked first,
+  /// their predicted costs and the pick (--kiln-explain), to stderr.
+  bool explain = false;
+  /// Measure the cost model's top `tune` schedules of every kernel and keep
+  /// the fastest (0: predict only). Picks are remembered in the tuning
+  /// database, so a kernel is measured once per target.
+  int tune = 0;
+  /// The tuning database; empty for $KILN_TUNING_DB or
+  /// ~/.cache/kiln/tuning.json when `tune` > 0, and none otherwise.
+  std::string tuningDatabase;
+  /// The input is kernel-level IR (its dispatches are formed, as in the
+  /// output of the linalg stage): compilation starts at the schedules.
+  bool inputIsKernels = false;
 };
 
 enum class OutputKind {
@@ -57,6 +76,11 @@ void compileToFile(const std::string &source, const std::string &sourceName,
 /// to `outputPath`.
 void compileFileToFile(const std::string &path, const std::string &outputPath,
                        OutputKind kind, const CompileOptions &options = {});
+
+/// Reads `path` (.mlir or .onnx) and returns the IR at a textual stage
+/// (KilnMLIR, LinalgMLIR or LLVMMLIR).
+std::string compileFileToText(const std::string &path, OutputKind kind,
+                              const CompileOptions &options = {});
 
 /// Compiles `path` (.mlir or .onnx) and loads it in-process.
 std::unique_ptr<Model> compileFileToJit(const std::string &path,

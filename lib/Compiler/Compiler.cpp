@@ -1,6 +1,9 @@
 //===- Compiler.cpp - Compile kiln IR to native code ----------------------===//
 #include "kiln/Compiler.h"
 #include "NativeCode.h"
+#include "Tune.h"
+#include "Context.h"
+#include "costmodel/TuningDatabase.h"
 #include "lib/Import/ONNX/ONNXImporter.h"
 
 #include "dialects/Kiln/KilnDialect.h"
@@ -38,6 +41,12 @@ void registerPassesOnce() {
     mlir::registerAllPasses();
     mlir::kiln::registerAllKilnPasses();
   });
+}
+
+CompileOptions withVectorWidth(const CompileOptions &options, int64_t width) {
+  CompileOptions resolved = options;
+  resolved.vectorWidth = width;
+  return resolved;
 }
 
 /// One compilation: a context with every dialect Kiln lowers through, and
@@ -79,24 +88,55 @@ public:
              const CompileOptions &options) {
     if (options.target != "cpu")
       throw Error("unknown target '" + options.target + "' (supported: cpu)");
-    mlir::PassManager pm(&context, "builtin.module");
-    if (options.printIRAfterAll) {
+    if (options.printIRAfterAll)
       context.disableMultithreading();
-      pm.enableIRPrinting();
-    }
     mlir::kiln::CPUPipelineOptions pipeline;
     pipeline.optLevel = options.optLevel;
     pipeline.forceSchedule = options.forceSchedule;
     pipeline.vectorWidth =
         options.vectorWidth > 0 ? options.vectorWidth : hostVectorWidth();
+    pipeline.costModel = options.costModel;
+    pipeline.costModelPath = options.costModelPath;
+    pipeline.explain = options.explain;
+    std::string database = options.tuningDatabase;
+    if (database.empty() && options.tune > 0)
+      database = mlir::kiln::costmodel::defaultTuningDatabasePath();
+    pipeline.tuningDatabase = database;
     if (kind == OutputKind::KilnMLIR) {
       if (mlir::failed(mlir::verify(module)))
         fail("the module does not verify");
       return;
     }
-    mlir::kiln::buildKilnToLinalgPipeline(pm, pipeline);
+    run(module, options, [&](mlir::PassManager &pm) {
+      if (!options.inputIsKernels) {
+        mlir::kiln::buildKilnToLinalgPipeline(pm, pipeline);
+        return;
+      }
+      pm.addPass(mlir::kiln::createKilnAnnotateEntryPoints());
+      if (options.optLevel > 0)
+        mlir::kiln::addSelectSchedules(pm, pipeline);
+    });
+    if (options.tune > 0 && options.optLevel > 0 && options.forceSchedule.empty())
+      tuneKernels(module, withVectorWidth(options, pipeline.vectorWidth), database);
     if (kind != OutputKind::LinalgMLIR)
-      mlir::kiln::buildLinalgToLLVMPipeline(pm, pipeline);
+      run(module, options, [&](mlir::PassManager &pm) {
+        mlir::kiln::buildLinalgToLLVMPipeline(pm, pipeline);
+      });
+    // Remarks and warnings of a successful compile (--kiln-explain, a
+    // learned model that could not be used) go to stderr.
+    stream.flush();
+    if (!diagnostics.empty()) {
+      llvm::errs() << diagnostics;
+      diagnostics.clear();
+    }
+  }
+
+  void run(mlir::ModuleOp module, const CompileOptions &options,
+           llvm::function_ref<void(mlir::PassManager &)> build) {
+    mlir::PassManager pm(&context, "builtin.module");
+    if (options.printIRAfterAll)
+      pm.enableIRPrinting();
+    build(pm);
     if (mlir::failed(pm.run(module)))
       fail("compilation failed");
   }
@@ -111,11 +151,7 @@ public:
 private:
   static mlir::DialectRegistry makeRegistry() {
     mlir::DialectRegistry registry;
-    mlir::registerAllDialects(registry);
-    mlir::registerAllExtensions(registry);
-    mlir::registerAllToLLVMIRTranslations(registry);
-    registry.insert<mlir::kiln::KilnDialect,
-                    mlir::kiln_kernel::KilnKernelDialect>();
+    registerKilnDialects(registry);
     return registry;
   }
 
@@ -267,6 +303,27 @@ void kiln::compileFileToFile(const std::string &path,
                              const std::string &outputPath, OutputKind kind,
                              const CompileOptions &options) {
   compileToFile(readFile(path), path, outputPath, kind, options);
+}
+
+std::string kiln::compileFileToText(const std::string &path, OutputKind kind,
+                                    const CompileOptions &options) {
+  if (kind != OutputKind::KilnMLIR && kind != OutputKind::LinalgMLIR &&
+      kind != OutputKind::LLVMMLIR)
+    throw Error("compileFileToText: not a textual stage");
+  Session session;
+  auto module = session.load(readFile(path), path);
+  session.lower(*module, kind, options);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  return text;
+}
+
+void kiln::registerKilnDialects(mlir::DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  registry.insert<mlir::kiln::KilnDialect, mlir::kiln_kernel::KilnKernelDialect>();
 }
 
 std::unique_ptr<Model> kiln::compileFileToJit(const std::string &path,

@@ -4,6 +4,8 @@
 //   kiln-compile model.mlir -o model.ll | model.o | model.linalg.mlir
 //   kiln-compile model.mlir -o out.mlir --emit=kiln|linalg|llvm-dialect
 //   kiln-compile model.onnx -o model.so
+//   kiln-compile model.onnx -o model.so --kiln-explain --cost-model=learned
+//   kiln-compile model.onnx -o model.so --tune=8
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler.h"
@@ -44,6 +46,30 @@ static cl::opt<std::string> forceSchedule(
     cl::desc("compile every kernel with this schedule: a candidate index "
              "(kiln-opt --kiln-select-schedules=list-candidates) or a "
              "#kiln_kernel.schedule<...>"),
+    cl::init(""), cl::cat(kilnCategory));
+static cl::opt<std::string> costModel(
+    "cost-model",
+    cl::desc("who picks each kernel's schedule: default (the learned model "
+             "for the host if present, else analytical), learned, "
+             "analytical, heuristic"),
+    cl::init("default"), cl::cat(kilnCategory));
+static cl::opt<std::string>
+    costModelPath("cost-model-path",
+                  cl::desc("the learned model (default: "
+                           "costmodel/models/<target>.json)"),
+                  cl::init(""), cl::cat(kilnCategory));
+static cl::opt<bool> explain("kiln-explain",
+                             cl::desc("print each kernel's top candidates, "
+                                      "their predicted costs and the pick"),
+                             cl::init(false), cl::cat(kilnCategory));
+static cl::opt<int> tune("tune",
+                         cl::desc("measure the cost model's top N schedules "
+                                  "of each kernel and keep the fastest"),
+                         cl::init(0), cl::cat(kilnCategory));
+static cl::opt<std::string> tuningDatabase(
+    "tuning-db",
+    cl::desc("tuning database (default with --tune: $KILN_TUNING_DB or "
+             "~/.cache/kiln/tuning.json)"),
     cl::init(""), cl::cat(kilnCategory));
 static cl::opt<bool> printIRAfterAll("mlir-print-ir-after-all",
                                      cl::desc("print the IR after every pass"),
@@ -92,6 +118,15 @@ int main(int argc, char **argv) {
   options.vectorWidth = vectorWidth;
   options.forceSchedule = forceSchedule;
   options.printIRAfterAll = printIRAfterAll;
+  options.costModel = costModel;
+  options.costModelPath = costModelPath;
+  options.explain = explain;
+  options.tune = tune;
+  options.tuningDatabase = tuningDatabase;
+  if (tune < 0) {
+    errs() << "kiln-compile: --tune=" << tune << " must be 0 or more\n";
+    return 1;
+  }
   try {
     kiln::compileFileToFile(inputPath, outputPath, *kind, options);
   } catch (const kiln::Error &e) {
