@@ -145,7 +145,14 @@ void tuning::collect(const CollectOptions &options) {
   std::vector<PendingKernel> pending;
   for (const std::string &path : options.models) {
     std::string name = modelName(path);
-    std::string text = compileFileToText(path, OutputKind::LinalgMLIR, lowering);
+    std::string text;
+    try {
+      text = compileFileToText(path, OutputKind::LinalgMLIR, lowering);
+    } catch (const Error &e) {
+      // One model Kiln cannot compile does not stop the others.
+      llvm::errs() << "collect: " << name << " skipped: " << e.what() << "\n";
+      continue;
+    }
     mlir::OwningOpRef<mlir::ModuleOp> module =
         mlir::parseSourceString<mlir::ModuleOp>(text, &context);
     if (!module)

@@ -99,15 +99,28 @@ class CompiledModule:
 
 
 def compile(source, target="cpu", opt_level=3, example_inputs=None,
-            vector_width=0, threads=0):
+            vector_width=0, threads=0, cost_model="default", cost_model_path="",
+            tune=0, tuning_db="", explain=False):
     """Compiles `source` for `target` and returns a CompiledModule that runs
-    on `threads` threads (0: KILN_NUM_THREADS, else one per core)."""
+    on `threads` threads (0: KILN_NUM_THREADS, else one per core).
+
+    `cost_model` picks each kernel's schedule: "default" (the learned model
+    for the host if present, else "analytical"), "learned", "analytical" or
+    "heuristic"; `tune=N` measures the model's top N per kernel and keeps
+    the fastest (remembered in `tuning_db`, default ~/.cache/kiln/tuning.json);
+    `explain=True` prints each kernel's ranked candidates to stderr."""
+    if cost_model not in ("default", "learned", "analytical", "heuristic"):
+        raise _kiln.Error(f"cost_model='{cost_model}' is not one of default, "
+                          "learned, analytical, heuristic")
+    if not isinstance(tune, int) or tune < 0:
+        raise _kiln.Error(f"tune={tune!r} must be an integer >= 0")
     data, name = _source_of(source, example_inputs)
     directory = tempfile.mkdtemp(prefix="kiln-")
     path = os.path.join(directory, "model.so")
     try:
         _kiln.compile_to_file(data, name, path, "so", opt_level, vector_width,
-                              target)
+                              target, cost_model, cost_model_path, tune,
+                              tuning_db, explain)
     except Exception:
         shutil.rmtree(directory, ignore_errors=True)
         raise

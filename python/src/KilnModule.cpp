@@ -213,16 +213,26 @@ PYBIND11_MODULE(_kiln, m) {
       "compile_to_file",
       [](const py::bytes &source, const std::string &sourceName,
          const std::string &output, const std::string &kind, int optLevel,
-         int64_t vectorWidth, const std::string &target) {
+         int64_t vectorWidth, const std::string &target,
+         const std::string &costModel, const std::string &costModelPath,
+         int tune, const std::string &tuningDatabase, bool explain) {
         std::string text = source;
         kiln::CompileOptions options =
             makeOptions(optLevel, vectorWidth, target);
+        options.costModel = costModel;
+        options.costModelPath = costModelPath;
+        options.tune = tune;
+        options.tuningDatabase = tuningDatabase;
+        options.explain = explain;
         py::gil_scoped_release release;
         kiln::compileToFile(text, sourceName, output, parseKind(kind), options);
       },
       py::arg("source"), py::arg("source_name"), py::arg("output"),
       py::arg("kind") = "so", py::arg("opt_level") = 3,
       py::arg("vector_width") = 0, py::arg("target") = "cpu",
+      py::arg("cost_model") = "default", py::arg("cost_model_path") = "",
+      py::arg("tune") = 0, py::arg("tuning_db") = "",
+      py::arg("explain") = false,
       "Compiles MLIR text (or ONNX bytes when source_name ends in .onnx).");
   m.def(
       "import_onnx",
