@@ -66,6 +66,15 @@ def corpus():
         "gpt_512_s128": (Block(512, 8, True, 128), (1, 128, 512)),
         "mlp_1024_b8": (mlp([1024, 2048, 2048, 1000]), (8, 1024)),
         "mlp_784_b1": (mlp([784, 512, 256, 10]), (1, 784)),
+        "mlp_512_b32": (mlp([512, 1536, 512, 128]), (32, 512)),
+        "resnet34": vision("resnet34", 160),
+        "mnasnet1_0": vision("mnasnet1_0", 160),
+        "regnet_x_400mf": vision("regnet_x_400mf", 128),
+        "googlenet": vision("googlenet", 128),
+        "densenet121": vision("densenet121", 96),
+        "gpt_256_s256": (Block(256, 4, True, 256), (1, 256, 256)),
+        "encoder_128_s64_b4": (torch.nn.TransformerEncoderLayer(
+            128, 4, 512, dropout=0.0, batch_first=True), (4, 64, 128)),
         # Held out.
         "resnext50_32x4d": vision("resnext50_32x4d", 128),
         "mobilenet_v3_small": vision("mobilenet_v3_small", 224),

@@ -143,6 +143,7 @@ void tuning::collect(const CollectOptions &options) {
   CompileOptions lowering;
   lowering.costModel = "heuristic";
   std::vector<PendingKernel> pending;
+  size_t lowered = 0;
   for (const std::string &path : options.models) {
     std::string name = modelName(path);
     std::string text;
@@ -157,6 +158,7 @@ void tuning::collect(const CollectOptions &options) {
         mlir::parseSourceString<mlir::ModuleOp>(text, &context);
     if (!module)
       throw Error("collect: cannot parse the kernels of '" + path + "'");
+    ++lowered;
     std::map<std::string, size_t> byHash;
     size_t first = pending.size();
     module->walk([&](DispatchOp dispatch) {
@@ -174,6 +176,8 @@ void tuning::collect(const CollectOptions &options) {
       llvm::errs() << "collect: " << name << ": " << pending.size() - first
                    << " distinct kernels\n";
   }
+  if (!lowered)
+    throw Error("collect: none of the models compiled");
   llvm::erase_if(pending, [&](const PendingKernel &k) {
     return done.count({k.model, k.hash});
   });
@@ -195,6 +199,10 @@ void tuning::collect(const CollectOptions &options) {
     ScheduleAttr heuristic = chooseSchedule(dispatch, target->f32Lanes());
     llvm::SmallVector<RankedSchedule> ranked =
         rankSchedules(dispatch, candidates, *analytical);
+    if (options.exhaustiveOnly && (int)ranked.size() > options.maxCandidates) {
+      progress.update(index, "");
+      continue;
+    }
     std::vector<ScheduleAttr> sample =
         sampleCandidates(ranked, heuristic, options.maxCandidates, random);
     std::string text = print(kernel.module->getOperation());

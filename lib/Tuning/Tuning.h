@@ -32,6 +32,8 @@ struct CollectOptions {
   int core = -1;
   unsigned seed = 0;
   bool quiet = false;
+  /// Only kernels with at most `maxCandidates` candidates, measured all.
+  bool exhaustiveOnly = false;
 };
 
 /// Appends a record per kernel not yet in `output` (resumable).

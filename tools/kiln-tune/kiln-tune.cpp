@@ -47,6 +47,11 @@ static cl::opt<int> core("core", cl::desc("core to measure on (-1: the last)"),
                          cl::init(-1), cl::sub(collectCommand));
 static cl::opt<unsigned> seed("seed", cl::desc("random seed"), cl::init(0),
                               cl::sub(collectCommand), cl::sub(trainCommand));
+static cl::opt<bool> exhaustiveOnly(
+    "exhaustive-only",
+    cl::desc("only kernels with at most --max-candidates candidates, all "
+             "measured"),
+    cl::init(false), cl::sub(collectCommand));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress bar"),
                            cl::init(false), cl::sub(collectCommand));
 
@@ -95,6 +100,7 @@ int main(int argc, char **argv) {
       options.core = core;
       options.seed = seed;
       options.quiet = quiet;
+      options.exhaustiveOnly = exhaustiveOnly;
       kiln::tuning::collect(options);
     } else if (trainCommand) {
       kiln::tuning::TrainOptions options;
