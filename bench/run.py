@@ -6,8 +6,10 @@
 Measures, in one run on the same inputs: f32 matmul (Kiln vs OpenBLAS sgemm),
 the distinct conv2d layers of resnet18 (Kiln vs torch conv2d), whole models
 (Kiln vs PyTorch eager vs ONNX Runtime) and Kiln's -O3 compile time of each
-model. Prints the tables, writes docs/benchmarks.md and docs/benchmarks.png,
-and ends with the one-line summary `bench: ...` (see bench/README.md).
+model, and the learned cost model against the heuristic (bench/cost_model.py).
+Prints the tables, writes docs/benchmarks.md and docs/benchmarks.png, and
+ends with the lines `bench-cost-model: ...` and `bench: ...` (see
+bench/README.md).
 """
 import os
 import sys
@@ -42,6 +44,7 @@ import numpy as np
 import torch
 import torchvision
 
+import cost_model
 import peers
 import plot
 
@@ -319,6 +322,7 @@ def main():
         mm = bench_matmul(cfg, blas, tmp)
         convs = bench_convs(cfg, blas)
         mods = bench_models(cfg, blas, ort_missing, tmp)
+    cost_text, cost_line = cost_model.run(args.quick)
 
     text = tables(mm, convs, mods)
     line = summary(mm, mods, ort_missing)
@@ -350,11 +354,17 @@ def main():
            f"{peers.SETTLE_S} s pause, so that the idle worker threads of the runtime timed "
            "before (libomp, libgomp, OpenBLAS) have stopped spinning on the cores.", "",
            "```", line, "```", "", geomeans(mm, mods, cfg["threads"]), "",
-           f"![speed ratios, log scale]({os.path.basename(png)})", "", text, ""]
+           f"![speed ratios, log scale]({os.path.basename(png)})", "", text, "",
+           "## Learned vs heuristic", "",
+           "The learned cost model against the heuristic on the same models in the "
+           "same run (`bench/cost_model.py`; see docs/cost-model.md):", "",
+           "```", cost_line, "```", "", cost_text, ""]
     with open(args.doc, "w") as f:
         f.write("\n".join(doc))
     print(text)
+    print(cost_text)
     print(f"\nwall time {wall:.0f} s; wrote {args.doc} and {png}")
+    print(cost_line)
     print(line)
 
 
