@@ -71,6 +71,10 @@ llvm::Expected<std::unique_ptr<CostModel>> loadLearnedModel(llvm::StringRef path
 /// The metadata of a model file without checking it against a target.
 llvm::Expected<LearnedModelInfo> readLearnedModelInfo(llvm::StringRef path);
 
+/// Records held-out `metrics` in the metadata of the model at `path`.
+llvm::Error setLearnedModelMetrics(llvm::StringRef path,
+                                   const std::map<std::string, std::string> &metrics);
+
 /// costmodel/models/<target>.json.
 std::string defaultLearnedModelPath(const Target &target);
 

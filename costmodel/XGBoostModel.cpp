@@ -191,6 +191,17 @@ costmodel::readLearnedModelInfo(llvm::StringRef path) {
   return readInfo(booster.handle, path);
 }
 
+llvm::Error costmodel::setLearnedModelMetrics(
+    llvm::StringRef path, const std::map<std::string, std::string> &metrics) {
+  Booster booster;
+  if (llvm::Error error = loadBooster(booster, path))
+    return error;
+  if (XGBoosterSetAttr(booster.handle, "kiln_metrics", joinMap(metrics).c_str()) ||
+      XGBoosterSaveModel(booster.handle, path.str().c_str()))
+    return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::unique_ptr<CostModel>>
 costmodel::loadLearnedModel(llvm::StringRef path, const Target &target) {
   auto model = std::make_unique<LearnedModel>(target, path.str(),

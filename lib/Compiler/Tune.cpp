@@ -8,24 +8,11 @@
 #include "passes/Kernel/Schedules.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Support/DebugStringHelper.h"
 
 using namespace kiln;
 using namespace mlir::kiln;
 using mlir::kiln_kernel::DispatchOp;
-
-static std::string print(mlir::Operation *op) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  op->print(os);
-  return text;
-}
-
-static std::string print(mlir::Attribute attr) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  attr.print(os);
-  return text;
-}
 
 void kiln::tuneKernels(mlir::ModuleOp module, const CompileOptions &options,
                        const std::string &databasePath) {
@@ -63,14 +50,14 @@ void kiln::tuneKernels(mlir::ModuleOp module, const CompileOptions &options,
         mlir::kiln_kernel::extractKernel(dispatch);
     if (!kernel)
       return;
-    std::string text = print(kernel->getOperation());
+    std::string text = mlir::debugString(**kernel);
     std::vector<std::unique_ptr<Model>> compiled;
     std::vector<Model *> models;
     std::vector<const RankedSchedule *> measured;
     for (const RankedSchedule &candidate : ranked) {
       try {
         compiled.push_back(
-            compileKernel(text, print(candidate.schedule), options));
+            compileKernel(text, mlir::debugString(candidate.schedule), options));
       } catch (const Error &) {
         continue; // A candidate that does not compile is not a pick.
       }
@@ -93,7 +80,7 @@ void kiln::tuneKernels(mlir::ModuleOp module, const CompileOptions &options,
         best = i;
     dispatch.setScheduleAttr(measured[best]->schedule);
     database->record(target->name, hash,
-                     {print(measured[best]->schedule), timings[best].median,
+                     {mlir::debugString(measured[best]->schedule), timings[best].median,
                       (int64_t)timings.size()});
     if (options.explain)
       dispatch.emitRemark("kernel ")

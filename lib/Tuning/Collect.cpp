@@ -18,6 +18,7 @@
 #include "passes/Kernel/Schedules.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/DebugStringHelper.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -36,20 +37,6 @@ using mlir::kiln_kernel::DispatchOp;
 using mlir::kiln_kernel::ScheduleAttr;
 
 namespace {
-
-std::string print(mlir::Operation *op) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  op->print(os);
-  return text;
-}
-
-std::string print(mlir::Attribute attr) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  attr.print(os);
-  return text;
-}
 
 /// A distinct kernel of one model.
 struct PendingKernel {
@@ -205,13 +192,13 @@ void tuning::collect(const CollectOptions &options) {
     }
     std::vector<ScheduleAttr> sample =
         sampleCandidates(ranked, heuristic, options.maxCandidates, random);
-    std::string text = print(kernel.module->getOperation());
+    std::string text = mlir::debugString(**kernel.module);
     std::vector<std::unique_ptr<Model>> compiled;
     std::vector<Model *> models;
     std::vector<ScheduleAttr> measured;
     for (ScheduleAttr schedule : sample) {
       try {
-        compiled.push_back(compileKernel(text, print(schedule), {}));
+        compiled.push_back(compileKernel(text, mlir::debugString(schedule), {}));
       } catch (const Error &) {
         continue;
       }
@@ -248,14 +235,14 @@ void tuning::collect(const CollectOptions &options) {
     record.occurrences = kernel.occurrences;
     record.target = target->name;
     record.threads = measure.threads;
-    record.heuristic = print(heuristic);
+    record.heuristic = mlir::debugString(heuristic);
     record.candidateCount = candidates.size();
     mlir::OwningOpRef<mlir::ModuleOp> stored = kernel.module->clone();
     mlir::kiln_kernel::splatConstants(*stored);
-    record.kernel = print(stored->getOperation());
+    record.kernel = mlir::debugString(**stored);
     for (size_t i = 0; i < measured.size(); ++i) {
       costmodel::MeasuredCandidate candidate;
-      candidate.schedule = print(measured[i]);
+      candidate.schedule = mlir::debugString(measured[i]);
       candidate.latency = timings[i].median;
       candidate.spread = timings[i].spread;
       if (!retest.empty())

@@ -102,7 +102,8 @@ std::string fixed(double value) { return llvm::formatv("{0:F3}", value).str(); }
 
 } // namespace
 
-void tuning::evaluate(const EvalOptions &options) {
+std::map<std::string, std::string>
+tuning::evaluate(const EvalOptions &options) {
   costmodel::Target target;
   std::vector<costmodel::KernelRecord> records =
       readRecords(options.data, target);
@@ -255,4 +256,11 @@ void tuning::evaluate(const EvalOptions &options) {
                << " pairwise=" << fixed(analyticalMetrics.getPairwise())
                << " tau=" << fixed(analyticalMetrics.getTau())
                << " | heuristic top1=" << fixed(heuristicTop1) << "\n";
+  return {{"top1", fixed(learnedMetrics.getTop1())},
+          {"top5", fixed(learnedMetrics.getTop5())},
+          {"pairwise", fixed(learnedMetrics.getPairwise())},
+          {"tau", fixed(learnedMetrics.getTau())},
+          {"ceiling", fixed(ceiling)},
+          {"mape", fixed(learnedMetrics.getMape())},
+          {"held_out_kernels", std::to_string(kernels.size())}};
 }

@@ -53,4 +53,12 @@ void tuning::train(const TrainOptions &options) {
                        ? std::string("none")
                        : llvm::join(info.heldOutModels, ", "))
                << "\ntrain: wrote " << options.output << "\n";
+  if (info.heldOutModels.empty())
+    return;
+  // The held-out figures go into the model's metadata.
+  std::map<std::string, std::string> metrics =
+      evaluate({options.data, options.output, ""});
+  if (llvm::Error error =
+          costmodel::setLearnedModelMetrics(options.output, metrics))
+    throw Error(llvm::toString(std::move(error)));
 }

@@ -13,6 +13,7 @@
 
 #include "costmodel/CostModel.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,10 @@ struct EvalOptions {
   std::string report;
 };
 
-/// Prints the comparison; its last line starts with "cost-model:".
-void evaluate(const EvalOptions &options);
+/// Prints the comparison; its last line starts with "cost-model:". Returns
+/// the learned model's figures by name (top1, top5, pairwise, tau,
+/// ceiling, mape) and the held-out models.
+std::map<std::string, std::string> evaluate(const EvalOptions &options);
 
 } // namespace kiln::tuning
 

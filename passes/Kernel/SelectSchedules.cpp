@@ -149,6 +149,13 @@ private:
     std::call_once(once, [&] { getOperation()->emitRemark(note); });
   }
 
+  /// A stale entry (the kernel changed shape) is ignored, not fatal.
+  bool isStillLegal(DispatchOp dispatch, ScheduleAttr schedule) {
+    ScopedDiagnosticHandler silence(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+    return succeeded(kiln::verifySchedule(dispatch, schedule));
+  }
+
   ScheduleAttr lookUpTuned(DispatchOp dispatch) {
     if (!database || !database->size())
       return {};
@@ -159,10 +166,7 @@ private:
       return {};
     auto schedule = dyn_cast_or_null<ScheduleAttr>(
         parseAttribute(tuned->schedule, &getContext()));
-    // A stale entry (the kernel changed shape) is ignored, not fatal.
-    ScopedDiagnosticHandler silence(&getContext(),
-                                    [](Diagnostic &) { return success(); });
-    if (!schedule || failed(kiln::verifySchedule(dispatch, schedule)))
+    if (!schedule || !isStillLegal(dispatch, schedule))
       return {};
     if (explain)
       dispatch.emitRemark("kernel ")

@@ -69,6 +69,7 @@ def test_train_records_its_metadata(tiny):
     assert learner["kiln_held_out_models"] == "tiny_cnn"
     assert learner["kiln_target"].startswith("x86_64-")
     assert "max_depth=6" in learner["kiln_hyperparameters"]
+    assert "top1=" in learner["kiln_metrics"]
 
 
 def test_eval_compares_on_the_held_out_model(tiny):
