@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -167,6 +168,13 @@ int main(int argc, char **argv) {
     const EntryPoint &entry = model->entryPoint(args.entry);
     std::vector<Tensor> inputs = gatherInputs(entry, args);
     std::vector<Tensor> outputs = model->run(inputs, args.entry);
+    if (!args.outputDir.empty()) {
+      std::error_code error;
+      std::filesystem::create_directories(args.outputDir, error);
+      if (error)
+        throw Error("cannot create the output directory '" + args.outputDir +
+                    "': " + error.message());
+    }
     for (size_t i = 0; i < outputs.size(); ++i) {
       const std::string &name = entry.outputs[i].name;
       printSummary(name, outputs[i]);
