@@ -52,10 +52,26 @@ def KilnFuse : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
     outside its kernel ends the kernel, so no fusion recomputes work.
     Reshapes, pads, constants and other tensor ops stay outside dispatches.
     With `explain`, each decision not to fuse is reported as a remark.
+
+    Whether attention becomes one kernel (a contraction with few columns
+    taking in the softmax kernel computing its operand and the contraction
+    computing the scores) is decided by the cost model (`cost-model`, as
+    for kiln-select-schedules): the predicted latency of the fused kernel
+    under its best schedule against the sum of the three kernels'. With
+    `cost-model=heuristic` the rule is at most 64 columns. `explain`
+    reports both predictions.
   }];
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
-           "Report why ops were not fused, as remarks">
+           "Report why ops were not fused, as remarks">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 elements per vector (16 for AVX-512, 8 for AVX2)">,
+    Option<"costModel", "cost-model", "std::string", /*default=*/"\"default\"",
+           "default, learned, analytical or heuristic">,
+    Option<"costModelPath", "cost-model-path", "std::string", /*default=*/"\"\"",
+           "The learned model's file (default: costmodel/models/<target>.json)">,
+    Option<"targetName", "target", "std::string", /*default=*/"\"\"",
+           "Target descriptor in costmodel/targets/ (default: the host's)">
   ];
   let dependentDialects = ["::mlir::kiln_kernel::KilnKernelDialect"];
 }

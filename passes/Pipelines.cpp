@@ -29,11 +29,18 @@ void kiln::buildKilnToLinalgPipeline(OpPassManager &pm,
             "linalg-fold-unit-extent-dims,canonicalize,kiln-fuse-elementwise,"
             "canonicalize,cse,"
             "func.func(kiln-conv-to-im2col{{vector-width={0}}),canonicalize,"
-            "func.func(kiln-sink-layout-changes),canonicalize,cse,kiln-fuse",
+            "func.func(kiln-sink-layout-changes),canonicalize,cse",
             (int64_t)options.vectorWidth)
             .str());
-  if (options.optLevel > 0)
+  if (options.optLevel > 0) {
+    KilnFuseOptions fuse;
+    fuse.vectorWidth = options.vectorWidth;
+    fuse.costModel = options.costModel;
+    fuse.costModelPath = options.costModelPath;
+    fuse.explain = options.explain;
+    pm.addPass(createKilnFuse(fuse));
     addSelectSchedules(pm, options);
+  }
 }
 
 void kiln::addSelectSchedules(OpPassManager &pm,

@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -38,24 +39,26 @@ static void cloneComputation(Value value, OpBuilder &builder,
   builder.clone(*op, mapping);
 }
 
-OwningOpRef<ModuleOp> mlir::kiln_kernel::extractKernel(DispatchOp dispatch) {
-  MLIRContext *context = dispatch.getContext();
-  llvm::SetVector<Value> outside;
-  getUsedValuesDefinedAbove(dispatch.getBody(), outside);
+/// A module with `@main(arguments)` whose body `fillBody` writes: the
+/// values in `outside` are mapped to the arguments or recomputed.
+static OwningOpRef<ModuleOp> buildKernelModule(
+    Operation *anchor, const llvm::SetVector<Value> &outside,
+    TypeRange resultTypes,
+    function_ref<Operation *(OpBuilder &, IRMapping &)> fillBody) {
   SmallVector<Value> arguments;
   for (Value value : outside) {
     if (isRecomputable(value))
       continue;
     if (!isa<RankedTensorType>(value.getType())) {
-      dispatch.emitError("cannot take this kernel out of its function: it "
-                         "reads a ")
+      anchor->emitError("cannot take this kernel out of its function: it "
+                        "reads a ")
           << value.getType() << " that is not computed from constants";
       return nullptr;
     }
     arguments.push_back(value);
   }
-  OpBuilder builder(context);
-  Location loc = dispatch.getLoc();
+  OpBuilder builder(anchor->getContext());
+  Location loc = anchor->getLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   builder.setInsertionPointToEnd(module->getBody());
   SmallVector<Type> argumentTypes;
@@ -63,11 +66,11 @@ OwningOpRef<ModuleOp> mlir::kiln_kernel::extractKernel(DispatchOp dispatch) {
     argumentTypes.push_back(value.getType());
   auto function = func::FuncOp::create(
       builder, loc, "main",
-      builder.getFunctionType(argumentTypes, dispatch.getResultTypes()));
+      builder.getFunctionType(argumentTypes, resultTypes));
   for (unsigned i = 0; i < arguments.size(); ++i)
     function.setArgAttr(i, "kiln.name",
                         builder.getStringAttr("in" + std::to_string(i)));
-  for (unsigned i = 0; i < dispatch.getNumResults(); ++i)
+  for (unsigned i = 0; i < resultTypes.size(); ++i)
     function.setResultAttr(i, "kiln.name",
                            builder.getStringAttr("out" + std::to_string(i)));
   Block *entry = function.addEntryBlock();
@@ -78,10 +81,62 @@ OwningOpRef<ModuleOp> mlir::kiln_kernel::extractKernel(DispatchOp dispatch) {
   for (Value value : outside)
     if (!mapping.contains(value))
       cloneComputation(value, builder, mapping);
-  Operation *copy = builder.clone(*dispatch, mapping);
-  copy->removeAttr("schedule");
+  Operation *copy = fillBody(builder, mapping);
   func::ReturnOp::create(builder, loc, copy->getResults());
   return module;
+}
+
+OwningOpRef<ModuleOp> mlir::kiln_kernel::extractKernel(DispatchOp dispatch) {
+  llvm::SetVector<Value> outside;
+  getUsedValuesDefinedAbove(dispatch.getBody(), outside);
+  return buildKernelModule(
+      dispatch, outside, dispatch.getResultTypes(),
+      [&](OpBuilder &builder, IRMapping &mapping) {
+        Operation *copy = builder.clone(*dispatch, mapping);
+        copy->removeAttr("schedule");
+        return copy;
+      });
+}
+
+OwningOpRef<ModuleOp> mlir::kiln_kernel::formKernel(ArrayRef<Operation *> ops,
+                                                   StringRef kind) {
+  llvm::SetVector<Operation *> members(ops.begin(), ops.end());
+  for (Operation *op : ops)
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          isa_and_nonnull<linalg::FillOp>(def) &&
+          llvm::all_of(def->getUsers(),
+                       [&](Operation *user) { return members.contains(user); }))
+        members.insert(def);
+  SmallVector<Operation *> ordered(members.begin(), members.end());
+  llvm::sort(ordered, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  llvm::SetVector<Value> outside;
+  for (Operation *op : ordered) {
+    for (Value operand : op->getOperands())
+      if (!members.contains(operand.getDefiningOp()))
+        outside.insert(operand);
+    for (Region &region : op->getRegions())
+      getUsedValuesDefinedAbove(region, outside);
+  }
+  Operation *tail = ops.back();
+  return buildKernelModule(
+      tail, outside, tail->getResultTypes(),
+      [&](OpBuilder &builder, IRMapping &mapping) {
+        auto dispatch = DispatchOp::create(builder, tail->getLoc(),
+                                           tail->getResultTypes(), kind,
+                                           /*schedule=*/nullptr);
+        OpBuilder::InsertionGuard guard(builder);
+        builder.createBlock(&dispatch.getBody());
+        for (Operation *op : ordered)
+          builder.clone(*op, mapping);
+        YieldOp::create(builder, tail->getLoc(),
+                        llvm::map_to_vector(tail->getResults(), [&](Value v) {
+                          return mapping.lookup(v);
+                        }));
+        return dispatch.getOperation();
+      });
 }
 
 /// A splat of `type`'s elements with a neutral value.

@@ -24,6 +24,14 @@ namespace mlir::kiln_kernel {
 /// tensor nor computable from constants.
 OwningOpRef<ModuleOp> extractKernel(DispatchOp dispatch);
 
+/// A module with `@main` computing the kernel that `ops` (of one block, in
+/// program order; the last one's results are the kernel's) would form as
+/// one dispatch of `kind`, leaving `ops` untouched: how kiln-fuse costs a
+/// fusion before making it. Fills that only initialize `ops` are copied
+/// in, as kiln-fuse takes them into the kernel; null, with an error, as for
+/// extractKernel.
+OwningOpRef<ModuleOp> formKernel(ArrayRef<Operation *> ops, StringRef kind);
+
 /// Replaces every dense constant of `module` by a splat of its type: the
 /// kernel's shape without its weights, small enough to store.
 void splatConstants(ModuleOp module);

@@ -12,9 +12,14 @@
 //  - a kernel computes one result: a value used outside the kernel ends it,
 //    so no fusion recomputes work or materializes a value twice.
 // With `explain`, every decision not to fuse is reported as a remark.
+// Whether attention becomes one kernel is the cost model's decision: the
+// fused kernel's predicted latency against the three kernels' (with the
+// heuristic, a rule on the number of columns).
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/KilnKernel/KernelExtraction.h"
 #include "dialects/KilnKernel/KilnKernel.h"
+#include "passes/Kernel/RankSchedules.h"
 #include "passes/Kernel/Schedules.h"
 #include "passes/Passes.h"
 
@@ -22,6 +27,8 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/SetVector.h"
+
+#include <map>
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_KILNFUSE
@@ -32,9 +39,10 @@ using namespace mlir;
 
 namespace {
 
-/// Most columns (elements of the loops its row operand does not depend on)
-/// a contraction may have to take in the kernels computing that operand:
-/// its level-1 tiles must then span them all.
+/// Without a cost model, the most columns (elements of the loops its row
+/// operand does not depend on) a contraction may have to take in the
+/// kernels computing that operand: its level-1 tiles must then span them
+/// all.
 constexpr int64_t kMaxAbsorbingColumns = 64;
 
 enum class Role { Anchor, Reduction, Elementwise, Copy, Reshape, Other };
@@ -72,11 +80,25 @@ struct Group {
   bool hasReduction = false;
 };
 
+/// Predicted latencies of two ways to compute the same ops.
+struct FusionCosts {
+  double fused, separate;
+};
+
 struct Fuser {
-  explicit Fuser(Block &block) : block(block) {}
+  Fuser(Block &block,
+        llvm::function_ref<const kiln::costmodel::CostModel *()> getModel,
+        int64_t vectorWidth)
+      : block(block), getModel(getModel), vectorWidth(vectorWidth) {}
 
   Block &block;
+  /// Loads the model on first use; null with the heuristic, whose
+  /// decisions are rules.
+  llvm::function_ref<const kiln::costmodel::CostModel *()> getModel;
+  int64_t vectorWidth;
   bool explain = false;
+  /// By the fused kernel's ops: placeAll repeats the decisions.
+  std::map<std::vector<Operation *>, std::optional<FusionCosts>> costCache;
   /// Producer -> consumer edges that must not be fused (found invalid).
   DenseSet<std::pair<Operation *, Operation *>> banned;
   SmallVector<Group> groups;
@@ -218,7 +240,8 @@ struct Fuser {
               ShapedType::isDynamic(range) || ShapedType::isDynamic(columns)
                   ? ShapedType::kDynamic
                   : columns * range;
-      if (ShapedType::isDynamic(columns) || columns > kMaxAbsorbingColumns) {
+      if (ShapedType::isDynamic(columns) ||
+          (!getModel() && columns > kMaxAbsorbingColumns)) {
         remark(op,
                "not fused with the reduction kernel computing its "
                "operand: its " +
@@ -242,6 +265,9 @@ struct Fuser {
                 return !llvm::all_of(member->getUsers(), inside);
               }))
         continue;
+      if (getModel() && !attentionFusionPays(op, columns, groups[*scores],
+                                             reduction, groups[target]))
+        continue;
       Group &group = groups[target];
       for (unsigned from : {*scores, r}) {
         for (Operation *member : groups[from].ops) {
@@ -257,6 +283,66 @@ struct Fuser {
       group.hasReduction = true;
       return;
     }
+  }
+
+  /// The predicted latency of `ops` as one kernel of `kind` under its best
+  /// schedule.
+  std::optional<double> predict(ArrayRef<Operation *> ops, StringRef kind) {
+    // A kernel that cannot be formed alone is not a candidate.
+    ScopedDiagnosticHandler silence(block.getParentOp()->getContext(),
+                                    [](Diagnostic &) { return success(); });
+    OwningOpRef<ModuleOp> kernel = kiln_kernel::formKernel(ops, kind);
+    if (!kernel)
+      return std::nullopt;
+    kiln_kernel::DispatchOp dispatch;
+    kernel->walk([&](kiln_kernel::DispatchOp op) { dispatch = op; });
+    return kiln::predictBestLatency(dispatch, vectorWidth, *getModel());
+  }
+
+  StringRef kindOf(const Group &group) {
+    return group.anchor         ? anchorKind(group.anchor)
+           : group.hasReduction ? StringRef("reduction")
+                                : StringRef("elementwise");
+  }
+
+  /// Whether attention's scores, softmax and output, as one kernel, are
+  /// predicted faster than as three; says so with both predictions. Where
+  /// a kernel cannot be costed, the rule without a cost model decides.
+  bool attentionFusionPays(Operation *op, int64_t columns, const Group &scores,
+                           const Group &softmax, const Group &output) {
+    std::vector<Operation *> fused;
+    for (const Group *group : {&scores, &softmax, &output})
+      fused.insert(fused.end(), group->ops.begin(), group->ops.end());
+    llvm::sort(fused, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    auto [entry, isNew] = costCache.try_emplace(fused);
+    if (isNew) {
+      std::optional<double> one = predict(fused, "contraction");
+      std::optional<double> separate = 0.0;
+      for (const Group *group : {&scores, &softmax, &output}) {
+        std::optional<double> part = predict(group->ops, kindOf(*group));
+        separate = part && separate ? std::optional(*separate + *part)
+                                    : std::nullopt;
+      }
+      if (one && separate)
+        entry->second = FusionCosts{*one, *separate};
+    }
+    const std::optional<FusionCosts> &costs = entry->second;
+    if (!costs)
+      return columns <= kMaxAbsorbingColumns;
+    std::string predicted =
+        "predicted " + kiln::formatLatency(costs->fused) + " as one kernel, " +
+        kiln::formatLatency(costs->separate) + " as three (" +
+        kiln::costmodel::stringifyCostModelKind(getModel()->getKind()).str() +
+        " model)";
+    bool pays = costs->fused < costs->separate;
+    remark(op, (pays ? "fused with the reduction kernel computing its "
+                       "operand and the contraction computing the scores: "
+                     : "not fused with the reduction kernel computing its "
+                       "operand: ") +
+                   predicted);
+    return pays;
   }
 
   /// Finds a value computed inside a group but used outside it other than
@@ -332,9 +418,7 @@ struct Fuser {
       });
       Operation *tail = ordered.back();
       builder.setInsertionPoint(tail);
-      StringRef kind = group.anchor         ? anchorKind(group.anchor)
-                       : group.hasReduction ? StringRef("reduction")
-                                            : StringRef("elementwise");
+      StringRef kind = kindOf(group);
       auto dispatch = kiln_kernel::DispatchOp::create(
           builder, tail->getLoc(), tail->getResultTypes(), kind,
           /*schedule=*/nullptr);
@@ -360,9 +444,23 @@ struct KilnFusePass : kiln::impl::KilnFuseBase<KilnFusePass> {
       if (!func.isExternal())
         blocks.push_back(&func.getBody().front());
     });
+    FailureOr<kiln::CostModelChoice> choice = kiln::parseCostModelOptions(
+        getOperation(), "kiln-fuse", costModel, targetName);
+    if (failed(choice))
+      return signalPassFailure();
+    // Loaded only when a decision needs it; kiln-select-schedules reports a
+    // learned model it cannot use.
+    std::optional<std::unique_ptr<kiln::costmodel::CostModel>> model;
+    auto getModel = [&]() -> const kiln::costmodel::CostModel * {
+      if (!model)
+        model = kiln::resolveCostModel(choice->selector, choice->target,
+                                       costModelPath)
+                    .model;
+      return model->get();
+    };
     OpBuilder builder(&getContext());
     for (Block *block : blocks) {
-      Fuser fuser(*block);
+      Fuser fuser(*block, getModel, vectorWidth);
       fuser.formGroups(explain);
       fuser.createDispatches(builder);
     }

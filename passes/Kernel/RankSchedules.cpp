@@ -1,7 +1,9 @@
 //===- RankSchedules.cpp - candidates ordered by a cost model -------------===//
 #include "passes/Kernel/RankSchedules.h"
+#include "passes/Kernel/Schedules.h"
 
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::kiln;
@@ -73,4 +75,38 @@ ResolvedCostModel kiln::resolveCostModel(ScheduleSelector selector,
   }
   resolved.model = costmodel::createAnalyticalModel(target);
   return resolved;
+}
+
+std::optional<double> kiln::predictBestLatency(DispatchOp dispatch,
+                                               int64_t vectorWidth,
+                                               const costmodel::CostModel &model) {
+  SmallVector<RankedSchedule> ranked = rankSchedules(
+      dispatch, enumerateSchedules(dispatch, vectorWidth), model);
+  if (ranked.empty())
+    return std::nullopt;
+  return ranked.front().latencySeconds;
+}
+
+FailureOr<CostModelChoice> kiln::parseCostModelOptions(Operation *op,
+                                                       StringRef pass,
+                                                       StringRef selectorName,
+                                                       StringRef targetName) {
+  std::optional<ScheduleSelector> selector = parseScheduleSelector(selectorName);
+  if (!selector)
+    return op->emitError() << pass << ": cost-model='" << selectorName
+                           << "' is not one of default, learned, analytical, "
+                              "heuristic";
+  std::string name =
+      targetName.empty() ? costmodel::hostTargetName() : targetName.str();
+  llvm::Expected<costmodel::Target> target = costmodel::loadTargetByName(name);
+  if (!target)
+    return op->emitError() << pass << ": unknown target '" << name
+                           << "': " << llvm::toString(target.takeError());
+  return CostModelChoice{*selector, *target};
+}
+
+std::string kiln::formatLatency(double seconds) {
+  if (seconds < 1e-3)
+    return llvm::formatv("{0:F2} us", seconds * 1e6).str();
+  return llvm::formatv("{0:F3} ms", seconds * 1e3).str();
 }

@@ -50,6 +50,26 @@ ResolvedCostModel resolveCostModel(ScheduleSelector selector,
                                    const costmodel::Target &target,
                                    StringRef learnedModelPath);
 
+/// "12.34 us" or "1.234 ms".
+std::string formatLatency(double seconds);
+
+/// The predicted one-core latency of `dispatch` under the best of its
+/// candidate schedules; nullopt when the model can rank none.
+std::optional<double> predictBestLatency(kiln_kernel::DispatchOp dispatch,
+                                         int64_t vectorWidth,
+                                         const costmodel::CostModel &model);
+
+/// The cost model and target a pass's options name (`cost-model`,
+/// `target`): an error on `op`, naming `pass`, for an unknown model kind or
+/// target. The model itself is loaded by resolveCostModel.
+struct CostModelChoice {
+  ScheduleSelector selector;
+  costmodel::Target target;
+};
+FailureOr<CostModelChoice> parseCostModelOptions(Operation *op, StringRef pass,
+                                                 StringRef selectorName,
+                                                 StringRef targetName);
+
 } // namespace mlir::kiln
 
 #endif // KILN_PASSES_KERNEL_RANKSCHEDULES_H

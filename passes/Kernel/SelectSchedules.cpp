@@ -31,12 +31,6 @@ namespace {
 /// Candidates an explanation lists.
 constexpr size_t kExplainedCandidates = 5;
 
-std::string formatLatency(double seconds) {
-  if (seconds < 1e-3)
-    return llvm::formatv("{0:F2} us", seconds * 1e6).str();
-  return llvm::formatv("{0:F3} ms", seconds * 1e3).str();
-}
-
 struct KilnSelectSchedulesPass
     : kiln::impl::KilnSelectSchedulesBase<KilnSelectSchedulesPass> {
   using Base::Base;
@@ -101,20 +95,11 @@ struct KilnSelectSchedulesPass
 
 private:
   LogicalResult setUpCostModel() {
-    std::optional<kiln::ScheduleSelector> selector =
-        kiln::parseScheduleSelector(costModel);
-    if (!selector)
-      return getOperation()->emitError("kiln-select-schedules: cost-model='")
-             << costModel
-             << "' is not one of default, learned, analytical, heuristic";
-    std::string name =
-        targetName.empty() ? kiln::costmodel::hostTargetName() : targetName;
-    llvm::Expected<kiln::costmodel::Target> loaded =
-        kiln::costmodel::loadTargetByName(name);
-    if (!loaded)
-      return getOperation()->emitError("kiln-select-schedules: unknown target '")
-             << name << "': " << llvm::toString(loaded.takeError());
-    target = *loaded;
+    FailureOr<kiln::CostModelChoice> choice = kiln::parseCostModelOptions(
+        getOperation(), "kiln-select-schedules", costModel, targetName);
+    if (failed(choice))
+      return failure();
+    target = choice->target;
     if (!tuningDatabase.empty()) {
       llvm::Expected<kiln::costmodel::TuningDatabase> opened =
           kiln::costmodel::TuningDatabase::open(tuningDatabase);
@@ -125,12 +110,12 @@ private:
         database = std::move(*opened);
     }
     kiln::ResolvedCostModel resolved =
-        kiln::resolveCostModel(*selector, target, costModelPath);
+        kiln::resolveCostModel(choice->selector, target, costModelPath);
     model = std::move(resolved.model);
     if (!resolved.note.empty()) {
       if (resolved.noteIsWarning)
         getOperation()->emitWarning(resolved.note);
-      else if (explain || *selector != kiln::ScheduleSelector::Default)
+      else if (explain || choice->selector != kiln::ScheduleSelector::Default)
         getOperation()->emitRemark(resolved.note);
       else
         noteOnce(resolved.note);
@@ -171,7 +156,7 @@ private:
     if (explain)
       dispatch.emitRemark("kernel ")
           << hash << ": the tuning database's schedule " << schedule
-          << ", measured " << formatLatency(tuned->latency) << " (best of "
+          << ", measured " << kiln::formatLatency(tuned->latency) << " (best of "
           << tuned->measured << ")";
     return schedule;
   }
@@ -193,14 +178,14 @@ private:
       for (size_t i = 0; i < std::min(ranked.size(), kExplainedCandidates); ++i)
         remark << "\n  " << (i == 0 ? "pick " : "     ") << " #"
                << ranked[i].index << " " << ranked[i].schedule
-               << "  predicted " << formatLatency(ranked[i].latencySeconds);
+               << "  predicted " << kiln::formatLatency(ranked[i].latencySeconds);
       const auto *chosen = llvm::find_if(ranked, [&](const kiln::RankedSchedule &r) {
         return r.schedule == heuristic;
       });
       if (chosen != ranked.end())
         remark << "\n  heuristic's choice #" << chosen->index << " "
                << heuristic << "  predicted "
-               << formatLatency(chosen->latencySeconds) << " (rank "
+               << kiln::formatLatency(chosen->latencySeconds) << " (rank "
                << (chosen - ranked.begin()) + 1 << ")";
       else
         remark << "\n  heuristic's choice " << heuristic

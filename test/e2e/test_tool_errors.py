@@ -400,10 +400,12 @@ def test_run_unknown_entry_point(model, good_inputs):
 
 def test_run_unwritable_output_dir(model, tmp_path, good_inputs):
     a, b = good_inputs
-    out = tmp_path / "no" / "such" / "dir"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    out = blocker / "dir"
     expect_error("kiln-run", model, "--input", f"a={a}",
                  "--input", f"input1={b}", "--output-dir", out,
-                 contains=["cannot write", str(out)])
+                 contains=["cannot create the output directory", str(out)])
 
 
 @pytest.mark.parametrize("args,message", [

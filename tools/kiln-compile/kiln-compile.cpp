@@ -71,6 +71,12 @@ static cl::opt<std::string> tuningDatabase(
     cl::desc("tuning database (default with --tune: $KILN_TUNING_DB or "
              "~/.cache/kiln/tuning.json)"),
     cl::init(""), cl::cat(kilnCategory));
+static cl::opt<bool> fromKernels(
+    "from-kernels",
+    cl::desc("the input is linalg IR already grouped into "
+             "kiln_kernel.dispatch kernels (kiln-opt ... -kiln-fuse): only "
+             "the schedules are chosen"),
+    cl::init(false), cl::cat(kilnCategory));
 static cl::opt<bool> printIRAfterAll("mlir-print-ir-after-all",
                                      cl::desc("print the IR after every pass"),
                                      cl::init(false), cl::cat(kilnCategory));
@@ -123,6 +129,7 @@ int main(int argc, char **argv) {
   options.explain = explain;
   options.tune = tune;
   options.tuningDatabase = tuningDatabase;
+  options.inputIsKernels = fromKernels;
   if (tune < 0) {
     errs() << "kiln-compile: --tune=" << tune << " must be 0 or more\n";
     return 1;
