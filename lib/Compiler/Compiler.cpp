@@ -107,6 +107,8 @@ public:
         fail("the module does not verify");
       return;
     }
+    if (options.inputIsKernels)
+      checkIsKernels(module);
     run(module, options, [&](mlir::PassManager &pm) {
       if (!options.inputIsKernels) {
         mlir::kiln::buildKilnToLinalgPipeline(pm, pipeline);
@@ -139,6 +141,27 @@ public:
     build(pm);
     if (mlir::failed(pm.run(module)))
       fail("compilation failed");
+  }
+
+  /// Input said to be kernels must not hold kiln graph ops, which only
+  /// the kiln -> linalg stage lowers.
+  void checkIsKernels(mlir::ModuleOp module) {
+    mlir::Operation *graphOp = nullptr;
+    module.walk([&](mlir::Operation *op) {
+      if (op->getDialect() && op->getDialect()->getNamespace() == "kiln") {
+        graphOp = op;
+        return mlir::WalkResult::interrupt();
+      }
+      return mlir::WalkResult::advance();
+    });
+    if (!graphOp)
+      return;
+    graphOp->emitError("'")
+        << graphOp->getName()
+        << "' is a kiln graph op: input compiled from kernels is linalg IR "
+           "grouped into kiln_kernel.dispatch ops (the output of kiln-opt "
+           "... -kiln-fuse); compile this file without --from-kernels";
+    fail("not kernels");
   }
 
   [[noreturn]] void fail(const std::string &summary) {
