@@ -52,6 +52,29 @@ SmallVector<RankedSchedule> kiln::rankSchedules(DispatchOp dispatch,
   return ranked;
 }
 
+SmallVector<RankedSchedule> kiln::rankCandidates(DispatchOp dispatch,
+                                                 ArrayRef<ScheduleAttr> candidates,
+                                                 ScheduleAttr heuristic,
+                                                 const costmodel::CostModel &model) {
+  if (model.getKind() != costmodel::CostModelKind::Learned)
+    return rankSchedules(dispatch, candidates, model);
+  std::unique_ptr<costmodel::CostModel> analytical =
+      costmodel::createAnalyticalModel(model.getTarget());
+  SmallVector<RankedSchedule> byAnalytical =
+      rankSchedules(dispatch, candidates, *analytical);
+  SmallVector<ScheduleAttr> shortlist;
+  for (const RankedSchedule &r : ArrayRef(byAnalytical)
+                                     .take_front(kLearnedShortlist))
+    shortlist.push_back(r.schedule);
+  if (heuristic && !llvm::is_contained(shortlist, heuristic))
+    shortlist.push_back(heuristic);
+  SmallVector<RankedSchedule> ranked =
+      rankSchedules(dispatch, shortlist, model);
+  for (RankedSchedule &r : ranked)
+    r.index = llvm::find(candidates, r.schedule) - candidates.begin();
+  return ranked;
+}
+
 ResolvedCostModel kiln::resolveCostModel(ScheduleSelector selector,
                                          const costmodel::Target &target,
                                          StringRef learnedModelPath) {
@@ -80,8 +103,9 @@ ResolvedCostModel kiln::resolveCostModel(ScheduleSelector selector,
 std::optional<double> kiln::predictBestLatency(DispatchOp dispatch,
                                                int64_t vectorWidth,
                                                const costmodel::CostModel &model) {
-  SmallVector<RankedSchedule> ranked = rankSchedules(
-      dispatch, enumerateSchedules(dispatch, vectorWidth), model);
+  SmallVector<RankedSchedule> ranked =
+      rankCandidates(dispatch, enumerateSchedules(dispatch, vectorWidth),
+                     chooseSchedule(dispatch, vectorWidth), model);
   if (ranked.empty())
     return std::nullopt;
   return ranked.front().latencySeconds;

@@ -165,7 +165,7 @@ private:
                            ArrayRef<ScheduleAttr> candidates,
                            ScheduleAttr heuristic) {
     SmallVector<kiln::RankedSchedule> ranked =
-        kiln::rankSchedules(dispatch, candidates, *model);
+        kiln::rankCandidates(dispatch, candidates, heuristic, *model);
     if (ranked.empty())
       return heuristic;
     if (explain) {
@@ -174,7 +174,10 @@ private:
              << candidates.size() << " candidates, " << ranked.size()
              << " ranked by the "
              << kiln::costmodel::stringifyCostModelKind(model->getKind())
-             << " model";
+             << " model"
+             << (model->getKind() == kiln::costmodel::CostModelKind::Learned
+                     ? " (the analytical model's best and the heuristic's)"
+                     : "");
       for (size_t i = 0; i < std::min(ranked.size(), kExplainedCandidates); ++i)
         remark << "\n  " << (i == 0 ? "pick " : "     ") << " #"
                << ranked[i].index << " " << ranked[i].schedule

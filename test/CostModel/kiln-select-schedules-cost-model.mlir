@@ -24,7 +24,9 @@
 
 // The shipped model for this target (costmodel/models/).
 // LEARNED: remark: kiln-select-schedules: learned model {{.*}}x86_64-avx512.json (x86_64-avx512, schema v{{[0-9]+}}-{{[0-9a-f]+}}, trained {{.*}} on {{[0-9]+}} models) picks the schedules
-// LEARNED: ranked by the learned model
+// The learned model chooses among the analytical model's best 8 and the
+// heuristic's choice.
+// LEARNED: {{[0-9]+}} candidates, {{[0-9]}} ranked by the learned model (the analytical model's best and the heuristic's)
 
 // KIND: error: kiln-select-schedules: cost-model='fastest' is not one of default, learned, analytical, heuristic
 // TARGET: error: kiln-select-schedules: unknown target 'riscv-v': target descriptor '{{.*}}riscv-v.json': cannot read it
