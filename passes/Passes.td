@@ -125,6 +125,24 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::kiln_kernel::KilnKernelDialect"];
 }
 
+def KilnReportSlowPaths : Pass<"kiln-report-slow-paths", "::mlir::ModuleOp"> {
+  let summary = "Warns about every dispatch left on a slow path, and why";
+  let description = [{
+    Runs after `kiln-select-schedules`. A dispatch is on a slow path when it
+    has no schedule, a contraction with
+    dynamic extents compiled as a reduction, a one-element register tile, a
+    convolution's register tile of one output pixel or an unvectorized loop
+    nest (no register tile size divides its extents),
+    or a large contraction without level-1 tiles. Each is a warning naming
+    the dispatch's loops and extents; `kiln-compile --kiln-explain` runs
+    this pass. With `fail-on-slow-path` any such dispatch fails the pass.
+  }];
+  let options = [
+    Option<"failOnSlowPath", "fail-on-slow-path", "bool", /*default=*/"false",
+           "Fail when a dispatch is on a slow path">
+  ];
+}
+
 def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
   let summary = "Rewrites 2-D NCHW convolutions into forms that vectorize";
   let description = [{

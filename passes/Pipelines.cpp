@@ -53,6 +53,8 @@ void kiln::addSelectSchedules(OpPassManager &pm,
   schedules.tuningDatabase = options.tuningDatabase;
   schedules.explain = options.explain;
   pm.addPass(createKilnSelectSchedules(schedules));
+  if (options.explain)
+    pm.addPass(createKilnReportSlowPaths());
 }
 
 void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
