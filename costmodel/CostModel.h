@@ -40,7 +40,8 @@ public:
   /// One line: the model, its target and where it came from.
   virtual std::string describe() const = 0;
   /// Costs of many candidates at once (one batch for the learned model).
-  virtual std::vector<Cost> predict(llvm::ArrayRef<KernelFeatures> features) const = 0;
+  virtual std::vector<Cost>
+  predict(llvm::ArrayRef<KernelFeatures> features) const = 0;
   const Target &getTarget() const { return target; }
 
 protected:
@@ -65,15 +66,16 @@ struct LearnedModelInfo {
 /// Loads a model written by kiln-tune train. Fails, with a message naming
 /// the file and what is wrong, when it is missing or corrupt, or was
 /// trained on another feature schema or target than `target`.
-llvm::Expected<std::unique_ptr<CostModel>> loadLearnedModel(llvm::StringRef path,
-                                                            const Target &target);
+llvm::Expected<std::unique_ptr<CostModel>>
+loadLearnedModel(llvm::StringRef path, const Target &target);
 
 /// The metadata of a model file without checking it against a target.
 llvm::Expected<LearnedModelInfo> readLearnedModelInfo(llvm::StringRef path);
 
 /// Records held-out `metrics` in the metadata of the model at `path`.
-llvm::Error setLearnedModelMetrics(llvm::StringRef path,
-                                   const std::map<std::string, std::string> &metrics);
+llvm::Error
+setLearnedModelMetrics(llvm::StringRef path,
+                       const std::map<std::string, std::string> &metrics);
 
 /// costmodel/models/<target>.json.
 std::string defaultLearnedModelPath(const Target &target);

@@ -102,9 +102,11 @@ llvm::Expected<LearnedModelInfo> readInfo(BoosterHandle booster,
                             "kiln-tune train");
   info.date = getAttribute(booster, "kiln_date");
   info.objective = getAttribute(booster, "kiln_objective");
-  info.trainingModels = splitList(getAttribute(booster, "kiln_training_models"));
+  info.trainingModels =
+      splitList(getAttribute(booster, "kiln_training_models"));
   info.heldOutModels = splitList(getAttribute(booster, "kiln_held_out_models"));
-  info.hyperparameters = parseMap(getAttribute(booster, "kiln_hyperparameters"));
+  info.hyperparameters =
+      parseMap(getAttribute(booster, "kiln_hyperparameters"));
   info.metrics = parseMap(getAttribute(booster, "kiln_metrics"));
   llvm::to_integer(getAttribute(booster, "kiln_training_rows"),
                    info.trainingRows);
@@ -117,10 +119,9 @@ llvm::Error loadBooster(Booster &booster, llvm::StringRef path) {
   if (XGBoosterCreate(nullptr, 0, &booster.handle) != 0)
     return modelError(path, XGBGetLastError());
   if (XGBoosterLoadModel(booster.handle, path.str().c_str()) != 0)
-    return modelError(path, llvm::Twine("not a valid XGBoost model: ") +
-                                llvm::StringRef(XGBGetLastError())
-                                    .split('\n')
-                                    .first);
+    return modelError(path,
+                      llvm::Twine("not a valid XGBoost model: ") +
+                          llvm::StringRef(XGBGetLastError()).split('\n').first);
   return llvm::Error::success();
 }
 
@@ -136,7 +137,8 @@ public:
            std::to_string(info.trainingModels.size()) + " models)";
   }
 
-  std::vector<Cost> predict(llvm::ArrayRef<KernelFeatures> features) const override {
+  std::vector<Cost>
+  predict(llvm::ArrayRef<KernelFeatures> features) const override {
     std::vector<Cost> costs;
     if (features.empty())
       return costs;
@@ -156,8 +158,8 @@ public:
       return costs;
     }
     for (size_t i = 0; i < features.size(); ++i)
-      costs.push_back({std::exp2(rows[i * columns + columns - 1] +
-                                 predictions[i])});
+      costs.push_back(
+          {std::exp2(rows[i * columns + columns - 1] + predictions[i])});
     return costs;
   }
 
@@ -196,7 +198,8 @@ llvm::Error costmodel::setLearnedModelMetrics(
   Booster booster;
   if (llvm::Error error = loadBooster(booster, path))
     return error;
-  if (XGBoosterSetAttr(booster.handle, "kiln_metrics", joinMap(metrics).c_str()) ||
+  if (XGBoosterSetAttr(booster.handle, "kiln_metrics",
+                       joinMap(metrics).c_str()) ||
       XGBoosterSaveModel(booster.handle, path.str().c_str()))
     return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
   return llvm::Error::success();
@@ -204,8 +207,8 @@ llvm::Error costmodel::setLearnedModelMetrics(
 
 llvm::Expected<std::unique_ptr<CostModel>>
 costmodel::loadLearnedModel(llvm::StringRef path, const Target &target) {
-  auto model = std::make_unique<LearnedModel>(target, path.str(),
-                                              LearnedModelInfo());
+  auto model =
+      std::make_unique<LearnedModel>(target, path.str(), LearnedModelInfo());
   if (llvm::Error error = loadBooster(model->booster, path))
     return std::move(error);
   llvm::Expected<LearnedModelInfo> info = readInfo(model->booster.handle, path);
@@ -258,7 +261,8 @@ llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
       {"eta", llvm::formatv("{0}", parameters.learningRate).str()},
       {"subsample", llvm::formatv("{0}", parameters.subsample).str()},
       {"colsample_bytree", llvm::formatv("{0}", parameters.columnSample).str()},
-      {"min_child_weight", llvm::formatv("{0}", parameters.minChildWeight).str()},
+      {"min_child_weight",
+       llvm::formatv("{0}", parameters.minChildWeight).str()},
       {"seed", std::to_string(parameters.seed)},
       {"nthread", "2"}};
   for (const auto &[key, value] : info.hyperparameters)
@@ -267,8 +271,8 @@ llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
       return error;
   info.hyperparameters["rounds"] = std::to_string(parameters.rounds);
   for (int round = 0; round < parameters.rounds; ++round)
-    if (llvm::Error error = check(
-            XGBoosterUpdateOneIter(booster.handle, round, matrix.handle)))
+    if (llvm::Error error =
+            check(XGBoosterUpdateOneIter(booster.handle, round, matrix.handle)))
       return error;
 
   info.schemaHash = featureSchemaHash();
@@ -287,8 +291,8 @@ llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
       {"kiln_metrics", joinMap(info.metrics)},
       {"kiln_training_rows", std::to_string(info.trainingRows)}};
   for (const auto &[key, value] : attributes)
-    if (llvm::Error error = check(
-            XGBoosterSetAttr(booster.handle, key.c_str(), value.c_str())))
+    if (llvm::Error error =
+            check(XGBoosterSetAttr(booster.handle, key.c_str(), value.c_str())))
       return error;
   return check(XGBoosterSaveModel(booster.handle, path.str().c_str()));
 }

@@ -64,9 +64,9 @@ static OwningOpRef<ModuleOp> buildKernelModule(
   SmallVector<Type> argumentTypes;
   for (Value value : arguments)
     argumentTypes.push_back(value.getType());
-  auto function = func::FuncOp::create(
-      builder, loc, "main",
-      builder.getFunctionType(argumentTypes, resultTypes));
+  auto function =
+      func::FuncOp::create(builder, loc, "main",
+                           builder.getFunctionType(argumentTypes, resultTypes));
   for (unsigned i = 0; i < arguments.size(); ++i)
     function.setArgAttr(i, "kiln.name",
                         builder.getStringAttr("in" + std::to_string(i)));
@@ -89,17 +89,17 @@ static OwningOpRef<ModuleOp> buildKernelModule(
 OwningOpRef<ModuleOp> mlir::kiln_kernel::extractKernel(DispatchOp dispatch) {
   llvm::SetVector<Value> outside;
   getUsedValuesDefinedAbove(dispatch.getBody(), outside);
-  return buildKernelModule(
-      dispatch, outside, dispatch.getResultTypes(),
-      [&](OpBuilder &builder, IRMapping &mapping) {
-        Operation *copy = builder.clone(*dispatch, mapping);
-        copy->removeAttr("schedule");
-        return copy;
-      });
+  return buildKernelModule(dispatch, outside, dispatch.getResultTypes(),
+                           [&](OpBuilder &builder, IRMapping &mapping) {
+                             Operation *copy =
+                                 builder.clone(*dispatch, mapping);
+                             copy->removeAttr("schedule");
+                             return copy;
+                           });
 }
 
 OwningOpRef<ModuleOp> mlir::kiln_kernel::formKernel(ArrayRef<Operation *> ops,
-                                                   StringRef kind) {
+                                                    StringRef kind) {
   llvm::SetVector<Operation *> members(ops.begin(), ops.end());
   for (Operation *op : ops)
     for (Value operand : op->getOperands())
@@ -109,9 +109,8 @@ OwningOpRef<ModuleOp> mlir::kiln_kernel::formKernel(ArrayRef<Operation *> ops,
                        [&](Operation *user) { return members.contains(user); }))
         members.insert(def);
   SmallVector<Operation *> ordered(members.begin(), members.end());
-  llvm::sort(ordered, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(ordered,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   llvm::SetVector<Value> outside;
   for (Operation *op : ordered) {
     for (Value operand : op->getOperands())
@@ -154,7 +153,8 @@ void mlir::kiln_kernel::splatConstants(ModuleOp module) {
     auto elements = dyn_cast<ElementsAttr>(constant.getValue());
     if (!elements)
       return;
-    if (auto dense = dyn_cast<DenseElementsAttr>(elements); dense && dense.isSplat())
+    if (auto dense = dyn_cast<DenseElementsAttr>(elements);
+        dense && dense.isSplat())
       return;
     if (Attribute splat = splatOf(cast<ShapedType>(elements.getType())))
       constant.setValueAttr(cast<TypedAttr>(splat));

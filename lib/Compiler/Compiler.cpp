@@ -1,8 +1,8 @@
 //===- Compiler.cpp - Compile kiln IR to native code ----------------------===//
 #include "kiln/Compiler.h"
+#include "Context.h"
 #include "NativeCode.h"
 #include "Tune.h"
-#include "Context.h"
 #include "costmodel/TuningDatabase.h"
 #include "lib/Import/ONNX/ONNXImporter.h"
 
@@ -118,8 +118,10 @@ public:
       if (options.optLevel > 0)
         mlir::kiln::addSelectSchedules(pm, pipeline);
     });
-    if (options.tune > 0 && options.optLevel > 0 && options.forceSchedule.empty())
-      tuneKernels(module, withVectorWidth(options, pipeline.vectorWidth), database);
+    if (options.tune > 0 && options.optLevel > 0 &&
+        options.forceSchedule.empty())
+      tuneKernels(module, withVectorWidth(options, pipeline.vectorWidth),
+                  database);
     if (kind != OutputKind::LinalgMLIR)
       run(module, options, [&](mlir::PassManager &pm) {
         mlir::kiln::buildLinalgToLLVMPipeline(pm, pipeline);
@@ -346,7 +348,8 @@ void kiln::registerKilnDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::kiln::KilnDialect, mlir::kiln_kernel::KilnKernelDialect>();
+  registry
+      .insert<mlir::kiln::KilnDialect, mlir::kiln_kernel::KilnKernelDialect>();
 }
 
 std::unique_ptr<Model> kiln::compileFileToJit(const std::string &path,

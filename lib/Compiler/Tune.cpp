@@ -56,8 +56,8 @@ void kiln::tuneKernels(mlir::ModuleOp module, const CompileOptions &options,
     std::vector<const RankedSchedule *> measured;
     for (const RankedSchedule &candidate : ranked) {
       try {
-        compiled.push_back(
-            compileKernel(text, mlir::debugString(candidate.schedule), options));
+        compiled.push_back(compileKernel(
+            text, mlir::debugString(candidate.schedule), options));
       } catch (const Error &) {
         continue; // A candidate that does not compile is not a pick.
       }
@@ -80,15 +80,14 @@ void kiln::tuneKernels(mlir::ModuleOp module, const CompileOptions &options,
         best = i;
     dispatch.setScheduleAttr(measured[best]->schedule);
     database->record(target->name, hash,
-                     {mlir::debugString(measured[best]->schedule), timings[best].median,
-                      (int64_t)timings.size()});
+                     {mlir::debugString(measured[best]->schedule),
+                      timings[best].median, (int64_t)timings.size()});
     if (options.explain)
       dispatch.emitRemark("kernel ")
           << hash << " tuned: " << timings.size()
           << " candidates measured, picked #" << measured[best]->index << " "
-          << measured[best]->schedule << " at "
-          << timings[best].median * 1e6 << " us (the model's first: "
-          << timings[0].median * 1e6 << " us)";
+          << measured[best]->schedule << " at " << timings[best].median * 1e6
+          << " us (the model's first: " << timings[0].median * 1e6 << " us)";
     ++tuned;
   });
   if (tuned)

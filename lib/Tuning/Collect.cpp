@@ -18,8 +18,8 @@
 #include "passes/Kernel/Schedules.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/DebugStringHelper.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Support/DebugStringHelper.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -61,9 +61,9 @@ void pinToCore(int core) {
 /// The candidates measured: the heuristic's, the analytical model's first
 /// three, then a round-robin over register tiles (each tile's schedules in
 /// random order) up to `limit`.
-std::vector<ScheduleAttr> sampleCandidates(llvm::ArrayRef<RankedSchedule> ranked,
-                                           ScheduleAttr heuristic, int limit,
-                                           std::mt19937 &random) {
+std::vector<ScheduleAttr>
+sampleCandidates(llvm::ArrayRef<RankedSchedule> ranked, ScheduleAttr heuristic,
+                 int limit, std::mt19937 &random) {
   std::vector<ScheduleAttr> chosen;
   auto add = [&](ScheduleAttr schedule) {
     if (schedule && (int)chosen.size() < limit &&
@@ -198,7 +198,8 @@ void tuning::collect(const CollectOptions &options) {
     std::vector<ScheduleAttr> measured;
     for (ScheduleAttr schedule : sample) {
       try {
-        compiled.push_back(compileKernel(text, mlir::debugString(schedule), {}));
+        compiled.push_back(
+            compileKernel(text, mlir::debugString(schedule), {}));
       } catch (const Error &) {
         continue;
       }
@@ -252,12 +253,12 @@ void tuning::collect(const CollectOptions &options) {
     if (llvm::Error error = costmodel::appendRecord(options.output, record))
       throw Error(llvm::toString(std::move(error)));
     measuredCandidates += measured.size();
-    double hours = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count() /
-                   3600;
-    progress.update(index, llvm::formatv("{0:F0} candidates/h",
-                                         measuredCandidates / hours)
-                               .str());
+    double hours =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count() /
+        3600;
+    progress.update(
+        index,
+        llvm::formatv("{0:F0} candidates/h", measuredCandidates / hours).str());
   }
 }

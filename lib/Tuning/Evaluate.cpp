@@ -82,7 +82,8 @@ struct RankingMetrics {
         if (hi <= 1.1 * lo)
           continue;
         ++pairs;
-        pairsRight += (measured[i] < measured[j]) == (predicted[i] < predicted[j]);
+        pairsRight +=
+            (measured[i] < measured[j]) == (predicted[i] < predicted[j]);
       }
     tauSum += kendallTau(measured, predicted);
     ++tauKernels;
@@ -138,8 +139,10 @@ tuning::evaluate(const EvalOptions &options) {
     heldOutModels.insert(record.model);
   }
   if (heldOut.empty())
-    throw Error("eval: '" + options.data + "' has no kernels of models that "
-                "'" + options.model + "' was not trained on (trained on: " +
+    throw Error("eval: '" + options.data +
+                "' has no kernels of models that "
+                "'" +
+                options.model + "' was not trained on (trained on: " +
                 llvm::join(info->trainingModels, ", ") + ")");
   std::vector<KernelRows> kernels = loadKernelRows(heldOut, target);
 
@@ -163,7 +166,8 @@ tuning::evaluate(const EvalOptions &options) {
     std::error_code ec;
     report = std::make_unique<llvm::raw_fd_ostream>(options.report, ec);
     if (ec)
-      throw Error("eval: cannot write '" + options.report + "': " + ec.message());
+      throw Error("eval: cannot write '" + options.report +
+                  "': " + ec.message());
     *report << "model,kernel,weight,measured,learned,analytical,heuristic,"
                "retest\n";
   }
@@ -202,8 +206,7 @@ tuning::evaluate(const EvalOptions &options) {
                 << "," << measured[i] << "," << learnedLatency[i] << ","
                 << analyticalLatency[i] << ","
                 << (k.candidates[i].isHeuristic ? 1 : 0) << ","
-                << (retest.size() == measured.size() ? retest[i] : 0.0)
-                << "\n";
+                << (retest.size() == measured.size() ? retest[i] : 0.0) << "\n";
   }
   // The ceiling: how well the measurements rank against themselves. Few
   // retested held-out kernels say little, so every retested kernel counts.
@@ -220,11 +223,10 @@ tuning::evaluate(const EvalOptions &options) {
         retestTaus.push_back(kendallTau(measured, retest));
     }
   }
-  double ceiling =
-      retestTaus.empty()
-          ? 1.0
-          : std::accumulate(retestTaus.begin(), retestTaus.end(), 0.0) /
-                retestTaus.size();
+  double ceiling = retestTaus.empty() ? 1.0
+                                      : std::accumulate(retestTaus.begin(),
+                                                        retestTaus.end(), 0.0) /
+                                            retestTaus.size();
   heuristicTop1 /= weights;
   randomTop1 /= weights;
 
@@ -236,12 +238,13 @@ tuning::evaluate(const EvalOptions &options) {
                << " kernels also in training models left out)\n";
   llvm::outs() << llvm::formatv("{0,-12}{1,8}{2,8}{3,10}{4,8}{5,8}\n", "",
                                 "top1", "top5", "pairwise", "tau", "MAPE");
-  for (auto [name, m] :
-       {std::pair<const char *, const RankingMetrics *>{"learned", &learnedMetrics},
-        {"analytical", &analyticalMetrics}})
-    llvm::outs() << llvm::formatv("{0,-12}{1,8:F3}{2,8:F3}{3,10:F3}{4,8:F3}{5,8:F3}\n",
-                                  name, m->getTop1(), m->getTop5(),
-                                  m->getPairwise(), m->getTau(), m->getMape());
+  for (auto [name, m] : {std::pair<const char *, const RankingMetrics *>{
+                             "learned", &learnedMetrics},
+                         {"analytical", &analyticalMetrics}})
+    llvm::outs() << llvm::formatv(
+        "{0,-12}{1,8:F3}{2,8:F3}{3,10:F3}{4,8:F3}{5,8:F3}\n", name,
+        m->getTop1(), m->getTop5(), m->getPairwise(), m->getTau(),
+        m->getMape());
   llvm::outs() << llvm::formatv("{0,-12}{1,8:F3}\n", "heuristic", heuristicTop1)
                << llvm::formatv("{0,-12}{1,8:F3}\n", "random", randomTop1)
                << llvm::formatv("test-retest tau of the measurements "

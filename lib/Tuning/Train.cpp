@@ -17,8 +17,8 @@ void tuning::train(const TrainOptions &options) {
   costmodel::Target target;
   std::vector<costmodel::KernelRecord> records =
       readRecords(options.data, target);
-  std::set<std::string> models, heldOut(options.heldOut.begin(),
-                                        options.heldOut.end());
+  std::set<std::string> models,
+      heldOut(options.heldOut.begin(), options.heldOut.end());
   for (const costmodel::KernelRecord &record : records)
     models.insert(record.model);
   for (const std::string &name : heldOut)

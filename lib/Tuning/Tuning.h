@@ -1,4 +1,5 @@
-//===- Tuning.h - kiln-tune: cost-model data, training, evaluation -*- C++ -*-===//
+//===- Tuning.h - kiln-tune: cost-model data, training, evaluation -*- C++
+//-*-===//
 //
 // collect: every distinct kernel of some models, candidates compiled and
 //          timed (the measured cost model), appended to a dataset;

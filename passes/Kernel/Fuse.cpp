@@ -322,8 +322,8 @@ struct Fuser {
       std::optional<double> separate = 0.0;
       for (const Group *group : {&scores, &softmax, &output}) {
         std::optional<double> part = predict(group->ops, kindOf(*group));
-        separate = part && separate ? std::optional(*separate + *part)
-                                    : std::nullopt;
+        separate =
+            part && separate ? std::optional(*separate + *part) : std::nullopt;
       }
       if (one && separate)
         entry->second = FusionCosts{*one, *separate};

@@ -19,9 +19,9 @@ std::optional<ScheduleSelector> kiln::parseScheduleSelector(StringRef name) {
       .Default(std::nullopt);
 }
 
-SmallVector<RankedSchedule> kiln::rankSchedules(DispatchOp dispatch,
-                                                ArrayRef<ScheduleAttr> candidates,
-                                                const costmodel::CostModel &model) {
+SmallVector<RankedSchedule>
+kiln::rankSchedules(DispatchOp dispatch, ArrayRef<ScheduleAttr> candidates,
+                    const costmodel::CostModel &model) {
   const costmodel::Target &target = model.getTarget();
   FailureOr<costmodel::FeatureExtractor> extractor =
       costmodel::FeatureExtractor::create(dispatch, target);
@@ -44,18 +44,20 @@ SmallVector<RankedSchedule> kiln::rankSchedules(DispatchOp dispatch,
     // The models predict one core's latency: parallelism is a rule.
     if (anyParallel && !(f.threads && f.level1TilesPerCore >= 1))
       continue;
-    ranked.push_back({candidates[indices[i]], indices[i], costs[i].latencySeconds});
+    ranked.push_back(
+        {candidates[indices[i]], indices[i], costs[i].latencySeconds});
   }
-  llvm::stable_sort(ranked, [](const RankedSchedule &a, const RankedSchedule &b) {
-    return a.latencySeconds < b.latencySeconds;
-  });
+  llvm::stable_sort(ranked,
+                    [](const RankedSchedule &a, const RankedSchedule &b) {
+                      return a.latencySeconds < b.latencySeconds;
+                    });
   return ranked;
 }
 
-SmallVector<RankedSchedule> kiln::rankCandidates(DispatchOp dispatch,
-                                                 ArrayRef<ScheduleAttr> candidates,
-                                                 ScheduleAttr heuristic,
-                                                 const costmodel::CostModel &model) {
+SmallVector<RankedSchedule>
+kiln::rankCandidates(DispatchOp dispatch, ArrayRef<ScheduleAttr> candidates,
+                     ScheduleAttr heuristic,
+                     const costmodel::CostModel &model) {
   if (model.getKind() != costmodel::CostModelKind::Learned)
     return rankSchedules(dispatch, candidates, model);
   std::unique_ptr<costmodel::CostModel> analytical =
@@ -63,8 +65,8 @@ SmallVector<RankedSchedule> kiln::rankCandidates(DispatchOp dispatch,
   SmallVector<RankedSchedule> byAnalytical =
       rankSchedules(dispatch, candidates, *analytical);
   SmallVector<ScheduleAttr> shortlist;
-  for (const RankedSchedule &r : ArrayRef(byAnalytical)
-                                     .take_front(kLearnedShortlist))
+  for (const RankedSchedule &r :
+       ArrayRef(byAnalytical).take_front(kLearnedShortlist))
     shortlist.push_back(r.schedule);
   if (heuristic && !llvm::is_contained(shortlist, heuristic))
     shortlist.push_back(heuristic);
@@ -91,18 +93,18 @@ ResolvedCostModel kiln::resolveCostModel(ScheduleSelector selector,
       resolved.model = std::move(*learned);
       return resolved;
     }
-    resolved.note = llvm::toString(learned.takeError()) +
-                    "; using the analytical model";
-    resolved.noteIsWarning = selector == ScheduleSelector::Learned ||
-                             !learnedModelPath.empty();
+    resolved.note =
+        llvm::toString(learned.takeError()) + "; using the analytical model";
+    resolved.noteIsWarning =
+        selector == ScheduleSelector::Learned || !learnedModelPath.empty();
   }
   resolved.model = costmodel::createAnalyticalModel(target);
   return resolved;
 }
 
-std::optional<double> kiln::predictBestLatency(DispatchOp dispatch,
-                                               int64_t vectorWidth,
-                                               const costmodel::CostModel &model) {
+std::optional<double>
+kiln::predictBestLatency(DispatchOp dispatch, int64_t vectorWidth,
+                         const costmodel::CostModel &model) {
   SmallVector<RankedSchedule> ranked =
       rankCandidates(dispatch, enumerateSchedules(dispatch, vectorWidth),
                      chooseSchedule(dispatch, vectorWidth), model);
@@ -115,7 +117,8 @@ FailureOr<CostModelChoice> kiln::parseCostModelOptions(Operation *op,
                                                        StringRef pass,
                                                        StringRef selectorName,
                                                        StringRef targetName) {
-  std::optional<ScheduleSelector> selector = parseScheduleSelector(selectorName);
+  std::optional<ScheduleSelector> selector =
+      parseScheduleSelector(selectorName);
   if (!selector)
     return op->emitError() << pass << ": cost-model='" << selectorName
                            << "' is not one of default, learned, analytical, "

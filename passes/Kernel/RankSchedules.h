@@ -46,8 +46,7 @@ constexpr size_t kLearnedShortlist = 8;
 /// kLearnedShortlist best and `heuristic`. The learned model's data are a
 /// sample of each kernel's candidates around those picks; over the whole
 /// space it extrapolates (on resnet18's convolutions it preferred
-/// two-channel blocks, predicted 15-30% faster and measured 27% slower
-/// over the model).
+/// two-channel blocks, predicted 15-30% faster; the model ran 27% slower).
 SmallVector<RankedSchedule>
 rankCandidates(kiln_kernel::DispatchOp dispatch,
                ArrayRef<kiln_kernel::ScheduleAttr> candidates,

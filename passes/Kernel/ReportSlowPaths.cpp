@@ -5,7 +5,8 @@
 // that is not register-tiled (dynamic extents send it down the reduction
 // path), a one-element register tile or a convolution's register tile of
 // one output pixel (no register tile size divides the extents), an
-// untiled contraction or convolution, or an unvectorized loop nest. Each is a warning on the dispatch, so that `kiln-compile
+// untiled contraction or convolution, or an unvectorized loop nest. Each is a
+// warning on the dispatch, so that `kiln-compile
 // --kiln-explain` users and tests see the performance cliffs by name.
 //
 //===----------------------------------------------------------------------===//
@@ -27,6 +28,10 @@ using kiln_kernel::DispatchOp;
 using kiln_kernel::ScheduleAttr;
 
 namespace {
+
+/// The largest parallel extent a contraction may leave without level-1
+/// tiles before that is a slow path (one tile of it stays in L1).
+constexpr int64_t kMaxUntiledExtent = 64;
 
 /// "loop 1 (extent 23), loop 2 (dynamic)".
 std::string describeLoops(ArrayRef<int64_t> ranges, ArrayRef<unsigned> loops) {
@@ -76,9 +81,9 @@ std::string findSlowPath(DispatchOp dispatch) {
                           schedule.getStrategy() == "conv";
   // Loops of extent 1 hold no work; the others all one wide is one element.
   bool oneElement =
-      !parallel.empty() && llvm::all_of(parallel, [&](unsigned loop) {
-        return llvm::is_contained(oneWide, loop) || ranges[loop] == 1;
-      }) && !oneWide.empty();
+      !oneWide.empty() && llvm::all_of(parallel, [&](unsigned loop) {
+        return ranges[loop] == 1 || llvm::is_contained(oneWide, loop);
+      });
   if (oneElement)
     return std::string(tiledContraction ? "a one-element register tile"
                                         : "an unvectorized loop nest") +
@@ -96,7 +101,8 @@ std::string findSlowPath(DispatchOp dispatch) {
   if (tiledContraction && !schedule.getThreads() &&
       llvm::all_of(schedule.getTiles(), [](int64_t t) { return t == 0; }) &&
       llvm::any_of(parallel, [&](unsigned loop) {
-        return ShapedType::isDynamic(ranges[loop]) || ranges[loop] > 64;
+        return ShapedType::isDynamic(ranges[loop]) ||
+               ranges[loop] > kMaxUntiledExtent;
       }))
     return "an untiled " + schedule.getStrategy().str() +
            ": no level-1 tiles over " + describeLoops(ranges, parallel);

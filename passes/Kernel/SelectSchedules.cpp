@@ -15,7 +15,6 @@
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_KILNSELECTSCHEDULES
@@ -75,7 +74,8 @@ struct KilnSelectSchedulesPass
         schedule = candidates[*forcedIndex];
       } else if (forcedSchedule) {
         // A forced schedule applies to the dispatches of its strategy.
-        if (schedule && schedule.getStrategy() == forcedSchedule.getStrategy()) {
+        if (schedule &&
+            schedule.getStrategy() == forcedSchedule.getStrategy()) {
           if (failed(kiln::verifySchedule(dispatch, forcedSchedule)))
             return WalkResult::interrupt();
           schedule = forcedSchedule;
@@ -156,8 +156,8 @@ private:
     if (explain)
       dispatch.emitRemark("kernel ")
           << hash << ": the tuning database's schedule " << schedule
-          << ", measured " << kiln::formatLatency(tuned->latency) << " (best of "
-          << tuned->measured << ")";
+          << ", measured " << kiln::formatLatency(tuned->latency)
+          << " (best of " << tuned->measured << ")";
     return schedule;
   }
 
@@ -170,9 +170,8 @@ private:
       return heuristic;
     if (explain) {
       InFlightDiagnostic remark = dispatch.emitRemark();
-      remark << "dispatch '" << dispatch.getKind() << "': "
-             << candidates.size() << " candidates, " << ranked.size()
-             << " ranked by the "
+      remark << "dispatch '" << dispatch.getKind() << "': " << candidates.size()
+             << " candidates, " << ranked.size() << " ranked by the "
              << kiln::costmodel::stringifyCostModelKind(model->getKind())
              << " model"
              << (model->getKind() == kiln::costmodel::CostModelKind::Learned
@@ -180,11 +179,12 @@ private:
                      : "");
       for (size_t i = 0; i < std::min(ranked.size(), kExplainedCandidates); ++i)
         remark << "\n  " << (i == 0 ? "pick " : "     ") << " #"
-               << ranked[i].index << " " << ranked[i].schedule
-               << "  predicted " << kiln::formatLatency(ranked[i].latencySeconds);
-      const auto *chosen = llvm::find_if(ranked, [&](const kiln::RankedSchedule &r) {
-        return r.schedule == heuristic;
-      });
+               << ranked[i].index << " " << ranked[i].schedule << "  predicted "
+               << kiln::formatLatency(ranked[i].latencySeconds);
+      const auto *chosen =
+          llvm::find_if(ranked, [&](const kiln::RankedSchedule &r) {
+            return r.schedule == heuristic;
+          });
       if (chosen != ranked.end())
         remark << "\n  heuristic's choice #" << chosen->index << " "
                << heuristic << "  predicted "
@@ -199,9 +199,9 @@ private:
 
   void listAll(DispatchOp dispatch, ArrayRef<ScheduleAttr> candidates,
                ScheduleAttr heuristic) {
-    InFlightDiagnostic remark =
-        dispatch.emitRemark()
-        << candidates.size() << " candidate schedules; the heuristic picks ";
+    InFlightDiagnostic remark = dispatch.emitRemark()
+                                << candidates.size()
+                                << " candidate schedules; the heuristic picks ";
     const auto *picked = llvm::find(candidates, heuristic);
     if (picked == candidates.end())
       remark << "one outside them";
