@@ -47,8 +47,7 @@ FailureOr<ScheduleRoot> kiln::getScheduleRoot(DispatchOp dispatch) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp)
       continue;
-    if (isMatmulLike(linalgOp) &&
-        llvm::none_of(linalgOp.getStaticLoopRanges(), ShapedType::isDynamic))
+    if (isMatmulLike(linalgOp))
       contraction = linalgOp;
     else if (!contraction && succeeded(matchWindowContraction(linalgOp)))
       return ScheduleRoot{linalgOp, "conv"};
@@ -158,4 +157,3 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
   loops.channel = *channelLoop;
   return loops;
 }
-

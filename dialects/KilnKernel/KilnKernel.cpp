@@ -94,9 +94,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   for (auto [tile, vec] : llvm::zip(tiles, vector)) {
     if (tile < 0 || vec < 0)
       return emitError() << "schedule sizes must be >= 0";
-    if (tile && vec && tile % vec)
-      return emitError() << "vector size " << vec
-                         << " does not divide tile size " << tile;
+    if (tile && vec > tile)
+      return emitError() << "vector size " << vec << " exceeds tile size "
+                         << tile;
   }
   return success();
 }

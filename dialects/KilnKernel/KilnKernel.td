@@ -41,7 +41,9 @@ def KilnKernel_ScheduleAttr : AttrDef<KilnKernel_Dialect, "Schedule"> {
     - `vector`: register tile per loop, vectorized (0: the whole level-1
       tile). For a contraction `[mr, nr, 1]` is an `mr x nr` accumulator
       held in registers over the k loop; for a conv, `mr` output pixels x
-      `nr` filters held over the channel and window loops.
+      `nr` filters held over the channel and window loops. A register
+      tile need not divide its level-1 tile: the last one along a loop is a
+      remainder tile, peeled (a 23-pixel row with `mr = 8`: 8, 8 and 7).
     - `pack`: (matmul) copy each k block of the operands into register
       panels (data tiling) before the register tile runs over them.
     - `threads`: run the level-1 tiles on the runtime's threads.

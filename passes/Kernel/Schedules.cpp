@@ -46,31 +46,75 @@ static constexpr int64_t kMaxReductionVector = 256;
 
 SmallVector<int64_t> kiln::dividingMultiples(int64_t base, int64_t extent,
                                              int64_t limit) {
+  if (ShapedType::isDynamic(extent))
+    return {0};
   SmallVector<int64_t> sizes;
   for (int64_t s = base; s <= std::min(extent, limit); s *= 2)
     if (extent % s == 0)
       sizes.push_back(s);
-  if (extent % base == 0 && !llvm::is_contained(sizes, extent))
+  if (!llvm::is_contained(sizes, extent))
     sizes.push_back(extent);
   return sizes;
+}
+
+int64_t kiln::remainderTiles(int64_t extent, int64_t size) {
+  if (ShapedType::isDynamic(extent) || size == 0)
+    return 1;
+  return llvm::divideCeil(extent, size);
 }
 
 SmallVector<int64_t> kiln::registerRows(int64_t m) {
   SmallVector<int64_t> rows;
   for (int64_t r : {1, 2, 4, 6, 7, 8, 12, 14, 16})
-    if (m % r == 0)
+    if (ShapedType::isDynamic(m) || r < m || m % r == 0)
       rows.push_back(r);
+  if (!ShapedType::isDynamic(m) && m <= 16 && !llvm::is_contained(rows, m))
+    rows.push_back(m);
   return rows;
 }
 
 SmallVector<int64_t> kiln::registerColumns(int64_t n, int64_t width) {
   SmallVector<int64_t> cols;
   for (int64_t c : {width, 2 * width, 4 * width, 8 * width})
-    if (n % c == 0)
+    if (ShapedType::isDynamic(n) || c <= n)
       cols.push_back(c);
   if (cols.empty())
-    cols.push_back(dividingTile(n, width));
+    cols.push_back(n);
   return cols;
+}
+
+int64_t kiln::registerColumnTile(int64_t n, int64_t width, int64_t limit) {
+  if (ShapedType::isDynamic(n))
+    return width;
+  if (n < width)
+    return n;
+  int64_t dividing = dividingTile(n, limit);
+  return dividing >= width ? dividing : std::min(limit, width * (n / width));
+}
+
+int64_t kiln::largestDivisorAtMost(int64_t extent, int64_t limit) {
+  for (int64_t d = std::min(extent, limit); d > 1; --d)
+    if (extent % d == 0)
+      return d;
+  return 1;
+}
+
+int64_t kiln::chooseRegisterRows(int64_t extent, ArrayRef<int64_t> preferred) {
+  int64_t most = preferred.front();
+  if (ShapedType::isDynamic(extent))
+    return std::min<int64_t>(most, 8);
+  for (int64_t rows : preferred)
+    if (rows >= 4 && extent % rows == 0)
+      return rows;
+  if (extent <= most)
+    return extent;
+  // The fewest register tiles, the last one partial.
+  int64_t best = most;
+  for (int64_t rows : preferred)
+    if (rows >= 4 &&
+        llvm::divideCeil(extent, rows) < llvm::divideCeil(extent, best))
+      best = rows;
+  return best;
 }
 
 namespace {
@@ -109,6 +153,15 @@ ScheduleAttr contractionSchedule(linalg::LinalgOp root,
                            pack, threads);
 }
 
+/// Packing lays the operands out in whole register-tile panels: the
+/// register tile divides the level-1 tile, of a linalg.matmul.
+bool packable(linalg::LinalgOp root, const ContractionLoops &loops, int64_t mr,
+              int64_t nr, int64_t mc, int64_t nc) {
+  int64_t rows = mc ? mc : loops.mSize, cols = nc ? nc : loops.nSize;
+  return isa<linalg::MatmulOp>(root) && !ShapedType::isDynamic(rows) &&
+         !ShapedType::isDynamic(cols) && rows % mr == 0 && cols % nr == 0;
+}
+
 SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
                                                int64_t width) {
   ContractionLoops loops = getContractionLoops(root);
@@ -130,7 +183,7 @@ SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
           for (int64_t kc : kcs)
             for (bool pack : {false, true})
               for (bool threads : {false, true})
-                if (!pack || isa<linalg::MatmulOp>(root))
+                if (!pack || packable(root, loops, mr, nr, mc, nc))
                   schedules.push_back(contractionSchedule(
                       root, loops, mr, nr, mc, nc, kc, pack, threads));
         }
@@ -142,13 +195,8 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   ContractionLoops loops = getContractionLoops(root);
   // Register tile: 8 rows x 2 vectors (16 accumulators); a matrix-vector
   // product streams wider rows of the right operand instead.
-  int64_t mr = 1;
-  for (int64_t rows : {8, 7, 6, 4, 2})
-    if (loops.mSize % rows == 0) {
-      mr = rows;
-      break;
-    }
-  int64_t nr = dividingTile(loops.nSize, (mr < 4 ? 4 : 2) * width);
+  int64_t mr = chooseRegisterRows(loops.mSize, {8, 7, 6, 4, 2});
+  int64_t nr = registerColumnTile(loops.nSize, width, (mr < 4 ? 4 : 2) * width);
   // k blocks of at most 256: the register tile's B panel (256 x nr) stays
   // in L1 while it runs down the rows.
   int64_t kc = loops.kSize <= 256 ? 0 : dividingTile(loops.kSize, 256);
@@ -161,20 +209,27 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   // unless its column panels are narrow: each of the many level-1 tiles of
   // a 1000-column layer (8-wide panels) packed the rows of A again.
   bool constantB = matchPattern(root.getDpsInputs()[1], m_Constant());
-  bool pack = isa<linalg::MatmulOp>(root) &&
+  bool pack = packable(root, loops, mr, nr, 0, 0) &&
               ((mr >= 4 && loops.mSize >= 32) ||
                (constantB && (mr < 4 || nr >= 2 * width)));
   // With few rows the product streams B from memory: short k blocks make
   // the register tiles of a level-1 tile walk each row of B contiguously.
-  if (!pack && loops.mSize <= 16 && loops.kSize > 64)
+  if (!pack && !ShapedType::isDynamic(loops.mSize) && loops.mSize <= 16 &&
+      loops.kSize > 64)
     kc = dividingTile(loops.kSize, 32);
   // Level-1 tiles: what one thread computes at a time. A packed tile keeps
   // many rows so that its B panels are copied once per column block. An
   // operand copied in the kernel (the im2col of a convolution) is made one
   // tile at a time: the dimension it does not depend on stays whole, so
   // that no part of it is made twice.
+  // Rows the register tile does not divide stay whole: the register tiles
+  // of each level-1 tile end in one remainder tile.
   int64_t mc = pack ? mr * dividingTile(loops.mSize / mr, 32)
                     : mr * dividingTile(loops.mSize / mr, 8);
+  if (ShapedType::isDynamic(loops.mSize))
+    mc = 0;
+  else if (loops.mSize % mr)
+    mc = loops.mSize;
   // Packed constant weights are copied at compile time, not per tile: such
   // a tile keeps few enough rows that A is read in place (1024 x 256 x
   // 1024: 128-row tiles 5% faster than 256-row ones, which packed A).
@@ -182,6 +237,10 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
          (mc / 2) % mr == 0)
     mc /= 2;
   int64_t nc = nr * dividingTile(loops.nSize / nr, 16);
+  if (ShapedType::isDynamic(loops.nSize))
+    nc = 0;
+  else if (loops.nSize % nr)
+    nc = loops.nSize;
   auto copiedInKernel = [&](Value operand) {
     Operation *def = operand.getDefiningOp();
     return def && def->getParentOp() == root->getParentOp() &&
@@ -198,13 +257,22 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
   // up rows first, down to 32: each column tile packs its rows of A again,
   // and 128 x 32 tiles of a 128 x 256 x 1024 product were 20% slower than
   // 32 x 128 ones.
+  // Columns the register tile does not divide are split at divisors of
+  // their extent, each tile ending in a remainder tile.
   int64_t minTiles = pack ? 4 : 8;
-  auto tiles = [&] { return (loops.mSize / mc) * (loops.nSize / nc); };
+  auto tiles = [&] {
+    return remainderTiles(loops.mSize, mc) * remainderTiles(loops.nSize, nc);
+  };
   while (pack && tiles() < minTiles && mc > 32 && (mc / 2) % mr == 0)
     mc /= 2;
   while (tiles() < minTiles && nc > nr &&
-         !copiedInKernel(root.getDpsInputs()[0]))
-    nc /= 2;
+         !copiedInKernel(root.getDpsInputs()[0])) {
+    int64_t half =
+        (nc / 2) % nr == 0 ? nc / 2 : largestDivisorAtMost(nc, nc / 2);
+    if (half < nr)
+      break;
+    nc = half;
+  }
   return contractionSchedule(root, loops, mr, nr, mc, nc, kc, pack,
                              /*threads=*/true);
 }
@@ -287,7 +355,7 @@ SmallVector<int64_t> kiln::defaultVector(linalg::LinalgOp op, int64_t width) {
   std::optional<unsigned> innermost = innermostParallelLoop(op);
   if (!innermost)
     return vector;
-  vector[*innermost] = dividingTile(ranges[*innermost], width);
+  vector[*innermost] = registerColumnTile(ranges[*innermost], width, width);
   // Rows reduced along their contiguous innermost loop, a vector of rows at
   // a time, go one square block at a time: each block is transposed in
   // registers and folded into the accumulator, where a whole row block
@@ -401,6 +469,19 @@ LogicalResult kiln::verifySchedule(DispatchOp dispatch, ScheduleAttr schedule) {
            << "'";
   if (schedule.getPack() && !isa<linalg::MatmulOp>(root->op))
     return dispatch.emitOpError("only a linalg.matmul can be packed");
+  if (schedule.getPack()) {
+    // A linalg.matmul's loops are (m, n, k).
+    SmallVector<int64_t> extents = root->op.getStaticLoopRanges();
+    for (unsigned loop : {0, 1}) {
+      int64_t tile =
+          schedule.getTiles()[loop] ? schedule.getTiles()[loop] : extents[loop];
+      int64_t vec = schedule.getVector()[loop];
+      if (ShapedType::isDynamic(tile) || vec < 1 || tile % vec)
+        return dispatch.emitOpError("a packed matmul's register tile must "
+                                    "divide its level-1 tile: loop ")
+               << loop << " has tile " << tile << ", register tile " << vec;
+    }
+  }
   SmallVector<int64_t> ranges = root->op.getStaticLoopRanges();
   if (root->strategy == "conv" &&
       schedule.getVector().size() == ranges.size()) {
@@ -430,11 +511,13 @@ LogicalResult kiln::verifySchedule(DispatchOp dispatch, ScheduleAttr schedule) {
     int64_t level1 = tile ? tile : range;
     bool dynamic = ShapedType::isDynamic(range);
     if ((dynamic && tile > 1) || (!dynamic && tile && range % tile) ||
-        (!dynamic && vec && level1 % vec) || (dynamic && !tile && vec > 1))
-      return dispatch.emitOpError("schedule sizes (tile ")
-             << tile << ", vector " << vec << ") do not divide loop " << i
-             << " of extent "
+        tile < 0 || vec < 0)
+      return dispatch.emitOpError("schedule's level-1 tile ")
+             << tile << " does not divide loop " << i << " of extent "
              << (dynamic ? std::string("?") : std::to_string(range));
+    if (!dynamic && vec > level1)
+      return dispatch.emitOpError("schedule's register tile ")
+             << vec << " exceeds loop " << i << "'s level-1 tile " << level1;
   }
   return success();
 }

@@ -22,8 +22,9 @@ enumerateSchedules(kiln_kernel::DispatchOp dispatch, int64_t vectorWidth);
 kiln_kernel::ScheduleAttr chooseSchedule(kiln_kernel::DispatchOp dispatch,
                                          int64_t vectorWidth);
 
-/// Whether `schedule` fits the root of `dispatch`: one size per loop, tile
-/// sizes dividing static loop extents. Emits the reason on failure.
+/// Whether `schedule` fits the root of `dispatch`: one size per loop,
+/// level-1 tiles dividing static loop extents (register tiles need not: the
+/// codegen peels their remainder). Emits the reason on failure.
 LogicalResult verifySchedule(kiln_kernel::DispatchOp dispatch,
                              kiln_kernel::ScheduleAttr schedule);
 
@@ -34,7 +35,8 @@ LogicalResult verifySchedule(kiln_kernel::DispatchOp dispatch,
 SmallVector<unsigned> loopsKeptWhole(linalg::LinalgOp root);
 
 /// The default vector tile of `op`: its innermost parallel loop one vector
-/// (of the largest power of two <= `vectorWidth` dividing it), reductions
+/// (registerColumnTile: a remainder tile where the vector does not divide
+/// it, the whole loop where it is shorter than a vector), reductions
 /// whole up to 256 elements and tiled by 1 beyond, other loops 1. A row
 /// reduction along the innermost loop, vectorized across rows, goes one
 /// square block (a vector of rows x one vector) at a time. An input read
@@ -57,15 +59,36 @@ int64_t dividingTile(int64_t extent, int64_t limit);
 /// hold the loaded operands).
 constexpr int64_t kMaxAccumulators = 24;
 
-/// Register tile rows (1..16) that divide `extent`.
+/// Register tile rows (1..16) for a loop of `extent`: those dividing it,
+/// and those leaving a remainder tile (all for a dynamic extent).
 SmallVector<int64_t> registerRows(int64_t extent);
 
-/// Register tile columns (1, 2, 4 or 8 vectors of `width`) that divide
-/// `extent`; a part of a vector when none does.
+/// Register tile columns (1, 2, 4 or 8 vectors of `width`) up to `extent`,
+/// dividing it or leaving a remainder tile; the whole extent when it is
+/// less than a vector.
 SmallVector<int64_t> registerColumns(int64_t extent, int64_t width);
 
+/// The register tile columns, at most `limit`, for a loop of `extent`: the
+/// largest power of two dividing it if that is a whole vector at least,
+/// else whole vectors and a remainder tile, or the whole extent when it is
+/// less than a vector.
+int64_t registerColumnTile(int64_t extent, int64_t width, int64_t limit);
+
+/// The register tile rows for a loop of `extent`, from `preferred`
+/// (descending): the largest dividing it, from 4 rows up; else the whole
+/// loop if it has at most the most rows; else the size leaving the fewest
+/// tiles, the last one partial. 8 rows (at most) for a dynamic extent.
+int64_t chooseRegisterRows(int64_t extent, ArrayRef<int64_t> preferred);
+
+/// The largest divisor of `extent` that is at most `limit`.
+int64_t largestDivisorAtMost(int64_t extent, int64_t limit);
+
+/// Tiles of `size` a loop of `extent` runs, the last one partial (1 for a
+/// dynamic extent or a whole loop, size 0).
+int64_t remainderTiles(int64_t extent, int64_t size);
+
 /// Multiples `base * 2^i` of `base` that divide `extent`, up to `limit`,
-/// and `extent` itself.
+/// and `extent` itself (0, whole, for a dynamic extent).
 SmallVector<int64_t> dividingMultiples(int64_t base, int64_t extent,
                                        int64_t limit);
 

@@ -110,18 +110,12 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
   int64_t filters = ranges[loops.filter], pixels = ranges[loops.pixel];
   // Two filter vectors (a whole panel), and as many pixels as the
   // accumulators allow.
-  int64_t nr = registerColumns(filters, width).front();
-  if (filters % (2 * width) == 0)
-    nr = 2 * width;
+  int64_t nr = registerColumnTile(filters, width, 2 * width);
   if (loops.filterBlock && filters <= 2 * width)
     nr = filters;
-  int64_t mr = 1;
-  for (int64_t rows : {12, 8, 7, 6, 4, 2})
-    if (pixels % rows == 0 &&
-        rows * std::max<int64_t>(nr / width, 1) <= kMaxAccumulators) {
-      mr = rows;
-      break;
-    }
+  // Pixels a row does not divide into register tiles end in a remainder
+  // tile: a 23-pixel row goes 12 + 11, not 23 single pixels.
+  int64_t mr = chooseRegisterRows(pixels, {12, 8, 7, 6, 4, 2});
   // A level-1 tile of up to 256 output pixels x 64 filters: its filter
   // panel and input rows stay in L2 while every register tile reuses them.
   int64_t rows = 1;
@@ -130,18 +124,24 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
       if (d * pixels <= 256)
         rows = d;
   int64_t filterTile =
-      loops.filterBlock
-          ? dividingTile(ranges[*loops.filterBlock],
-                         std::max<int64_t>(64 / filters, 1))
+      loops.filterBlock ? dividingTile(ranges[*loops.filterBlock],
+                                       std::max<int64_t>(64 / filters, 1))
+      : filters % nr
+          ? filters
           : nr * dividingTile(filters / nr, std::max<int64_t>(64 / nr, 1));
+  // Filters the register tile does not divide stay whole, ending in one
+  // remainder tile.
+  bool splitFilters = loops.filterBlock || filters % nr == 0;
   // A few tiles at least, for the threads: fewer rows per tile first.
-  int64_t filterTiles =
-      loops.filterBlock ? ranges[*loops.filterBlock] : filters / nr;
-  int64_t perTile = loops.filterBlock ? filterTile : filterTile / nr;
+  int64_t filterTiles = loops.filterBlock ? ranges[*loops.filterBlock]
+                                          : llvm::divideCeil(filters, nr);
+  int64_t perTile =
+      loops.filterBlock ? filterTile : llvm::divideCeil(filterTile, nr);
   auto tileCount = [&] {
     return (loops.row ? ranges[*loops.row] / rows : 1) * filterTiles / perTile;
   };
-  while (tileCount() < kMinWindowTiles && (rows > 1 || perTile > 1)) {
+  while (tileCount() < kMinWindowTiles &&
+         (rows > 1 || (perTile > 1 && splitFilters))) {
     if (rows > 1) {
       rows = divisors(rows).end()[-2];
       continue;

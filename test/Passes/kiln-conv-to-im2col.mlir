@@ -45,11 +45,11 @@ func.func @depthwise(%x: tensor<1x8x11x11xf32>, %w: tensor<8x3x3xf32>, %init: te
 // A depthwise convolution into a filled init starts from the fill value and
 // writes into an empty tensor, so the init is never filled.
 // CHECK-LABEL: func @depthwise_from_fill(
-// CHECK:         %[[START:.+]] = arith.constant dense<5.000000e-01> : vector<1x1x1x1xf32>
+// CHECK:         %[[START:.+]] = arith.constant dense<5.000000e-01> : vector<1x1x1x5xf32>
 // CHECK-NOT:     linalg.fill
 // CHECK:         %[[EMPTY:.+]] = tensor.empty() : tensor<1x8x5x5xf32>
 // CHECK-NEXT:    scf.for %{{.*}} iter_args(%{{.*}} = %[[EMPTY]])
-// CHECK:         arith.addf %{{.*}}, %[[START]] : vector<1x1x1x1xf32>
+// CHECK:         arith.addf %{{.*}}, %[[START]] : vector<1x1x1x5xf32>
 func.func @depthwise_from_fill(%x: tensor<1x8x11x11xf32>) -> tensor<1x8x5x5xf32> {
   %w = arith.constant dense<1.0> : tensor<8x3x3xf32>
   %half = arith.constant 0.5 : f32
@@ -63,13 +63,14 @@ func.func @depthwise_from_fill(%x: tensor<1x8x11x11xf32>) -> tensor<1x8x5x5xf32>
 
 // A convolution with 32 filters (a multiple of the vector) and a dynamic
 // batch: one image at a time, upstream's im2col, and the contraction runs
-// along the filters (output computed as pixels x filters, transposed back).
+// along the filters (output computed as pixels x filters, transposed back),
+// a register tile of all 7 pixels of a row.
 // With static shapes such a convolution is a window contraction instead
 // (kiln-conv-window.mlir).
 // CHECK-LABEL: func @along_filters(
 // CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<32x32x3x3xf32> into tensor<32x288xf32>
 // CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<1x32x9x9xf32>) outs(%{{.*}} : tensor<1x288x49xf32>)
-// CHECK:         arith.mulf %{{.*}} : vector<1x1x32x1xf32>
+// CHECK:         arith.mulf %{{.*}} : vector<1x7x32x1xf32>
 // CHECK:         tensor.expand_shape %{{.*}} : tensor<1x32x49xf32> into tensor<1x32x7x7xf32>
 func.func @along_filters(%x: tensor<?x32x9x9xf32>, %w: tensor<32x32x3x3xf32>, %init: tensor<?x32x7x7xf32>) -> tensor<?x32x7x7xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x32x9x9xf32>, tensor<32x32x3x3xf32>) outs(%init : tensor<?x32x7x7xf32>) -> tensor<?x32x7x7xf32>

@@ -58,11 +58,10 @@ func.func @dynamic_rows(%a: tensor<?x64xf32>) -> tensor<?x64xf32> {
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
-// Tiles divide the extent, so no masking is needed: 7 columns take a tile
-// of 1.
+// A row shorter than a vector is one vector of its length, no mask.
 // CHECK-LABEL: func @indivisible(
 // CHECK-NOT:     vector.mask
-// CHECK:         arith.negf %{{.*}} : vector<1x1xf32>
+// CHECK:         arith.negf %{{.*}} : vector<1x7xf32>
 func.func @indivisible(%a: tensor<3x7xf32>) -> tensor<3x7xf32> {
   %e = tensor.empty() : tensor<3x7xf32>
   %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<3x7xf32>) outs(%e : tensor<3x7xf32>) {

@@ -169,7 +169,7 @@ def test_forced_schedule_errors(tmp_path):
                     "--force-schedule=#kiln_kernel.schedule<contraction, "
                     "tiles = [5, 64, 0], vector = [1, 16, 1]>", check=False)
     assert proc.returncode == 1
-    assert "schedule sizes (tile 5, vector 1) do not divide loop 0 of extent 48" \
+    assert "schedule's level-1 tile 5 does not divide loop 0 of extent 48" \
         in proc.stderr
     proc = run_tool("kiln-compile", src, "-o", tmp_path / "x.so",
                     "--force-schedule=fastest", check=False)

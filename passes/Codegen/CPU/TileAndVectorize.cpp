@@ -14,7 +14,8 @@
 //  3. every other op is tiled so that its innermost parallel loop is one
 //     vector and vectorized.
 // Then the dispatches are inlined. Ops outside dispatches get step 3 only.
-// Tile sizes divide the static loop extents, so no masking is needed.
+// A register tile that does not divide its loop leaves a remainder tile,
+// peeled: every tile has a static shape where the loop has, and no masks.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/CPU/PackMatmul.h"
@@ -75,19 +76,21 @@ std::optional<SmallVector<int64_t>> defaultVectorTiles(linalg::LinalgOp op,
     return kiln::defaultVector(op, vectorWidth);
   SmallVector<int64_t> tiles(ranges.size(), 1);
   unsigned m = *llvm::max_element(dims->m), n = *llvm::max_element(dims->n);
-  tiles[m] = kiln::dividingTile(ranges[m], 8);
-  tiles[n] = kiln::dividingTile(ranges[n], 2 * vectorWidth);
+  tiles[m] = kiln::chooseRegisterRows(ranges[m], {8, 7, 6, 4, 2});
+  tiles[n] = kiln::registerColumnTile(ranges[n], vectorWidth, 2 * vectorWidth);
   return tiles;
 }
 
 /// Marks the op whose loops a dispatch's schedule tiles, through tiling.
 constexpr StringLiteral kRootMark = "kiln.schedule_root";
 
-/// Tiles `op` by `sizes` (0 = whole) and vectorizes the tile.
-void tileAndVectorize(IRRewriter &rewriter, Operation *op,
-                      ArrayRef<int64_t> sizes) {
-  if (Operation *tiled = kiln::tileWithLoops(rewriter, op, sizes))
-    (void)kiln::vectorizeLinalgOp(rewriter, tiled);
+/// Tiles `op` by `sizes` (0 = whole; a remainder tile where a size does
+/// not divide its loop) and vectorizes the tiles.
+void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op,
+                      ArrayRef<int64_t> sizes, int64_t vectorWidth) {
+  for (linalg::LinalgOp tile :
+       kiln::tileWithRemainders(rewriter, op, sizes, vectorWidth))
+    (void)kiln::vectorizeLinalgOp(rewriter, tile);
 }
 
 /// Tiles the contraction `op` into register tiles by `sizes`, its reduction
@@ -96,22 +99,25 @@ void tileAndVectorize(IRRewriter &rewriter, Operation *op,
 /// vectorized, the fill is the k loop's initial vector, where a fill of the
 /// whole tile was a memset and a load back per register tile.
 void tileContractionAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op,
-                                 ArrayRef<int64_t> sizes) {
+                                 ArrayRef<int64_t> sizes, int64_t vectorWidth) {
   SmallVector<int64_t> registerTiles(sizes), kLoops(sizes.size(), 0);
   for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
     if (iterator == utils::IteratorType::reduction)
       std::swap(registerTiles[i], kLoops[i]);
   if (llvm::any_of(registerTiles, [](int64_t s) { return s != 0; }) &&
       op.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
-    auto fused = kiln::tileAndFuseFill(rewriter, op, registerTiles);
-    if (succeeded(fused)) {
-      if (fused->second)
-        (void)kiln::vectorizeLinalgOp(rewriter, fused->second);
-      tileAndVectorize(rewriter, fused->first, kLoops);
+    SmallVector<linalg::FillOp> fills;
+    SmallVector<linalg::LinalgOp> tiles = kiln::tileWithRemainders(
+        rewriter, op, registerTiles, vectorWidth, /*interchange=*/{}, &fills);
+    if (!tiles.empty()) {
+      for (linalg::FillOp fill : fills)
+        (void)kiln::vectorizeLinalgOp(rewriter, fill);
+      for (linalg::LinalgOp tile : tiles)
+        tileAndVectorize(rewriter, tile, kLoops, vectorWidth);
       return;
     }
   }
-  tileAndVectorize(rewriter, op, sizes);
+  tileAndVectorize(rewriter, op, sizes, vectorWidth);
 }
 
 /// The tile sizes of `root`'s parallel loops, carried to the loops of
@@ -172,9 +178,9 @@ struct KilnTileAndVectorizePass
       if (!sizes)
         continue;
       if (linalg::isaContractionOpInterface(op))
-        tileContractionAndVectorize(rewriter, op, *sizes);
+        tileContractionAndVectorize(rewriter, op, *sizes, vectorWidth);
       else
-        tileAndVectorize(rewriter, op, *sizes);
+        tileAndVectorize(rewriter, op, *sizes, vectorWidth);
     }
 
     for (DispatchOp dispatch : dispatches)
@@ -237,7 +243,8 @@ struct KilnTileAndVectorizePass
       return;
 
     if (!accumulates) {
-      tileAndVectorize(rewriter, tiledRoot, schedule.getVector());
+      tileAndVectorize(rewriter, cast<linalg::LinalgOp>(tiledRoot),
+                       schedule.getVector(), vectorWidth);
       return;
     }
     // Level 2: block k, then the register tile, vectorized.
@@ -274,7 +281,7 @@ struct KilnTileAndVectorizePass
         return;
     }
     tileContractionAndVectorize(rewriter, cast<linalg::LinalgOp>(blocked),
-                                schedule.getVector());
+                                schedule.getVector(), vectorWidth);
   }
 
   /// A contraction's fill that CSE merged with another kernel's sits
@@ -295,9 +302,9 @@ struct KilnTileAndVectorizePass
   /// fused into the tile, stores one register tile of zeros at a time: the
   /// tile is then in cache when the k loop first reads it, where a fill of
   /// the whole result ahead of the kernel is a pass over memory.
-  static void fillAccumulatorByRegisterTiles(IRRewriter &rewriter,
-                                             linalg::LinalgOp root,
-                                             ArrayRef<int64_t> registerTile) {
+  void fillAccumulatorByRegisterTiles(IRRewriter &rewriter,
+                                      linalg::LinalgOp root,
+                                      ArrayRef<int64_t> registerTile) {
     OpOperand *init = root.getDpsInitOperand(0);
     auto fill = init->get().getDefiningOp<linalg::FillOp>();
     if (!fill)
@@ -308,14 +315,14 @@ struct KilnTileAndVectorizePass
       auto dim = dyn_cast<AffineDimExpr>(result);
       sizes.push_back(dim ? registerTile[dim.getPosition()] : 1);
     }
-    tileAndVectorize(rewriter, fill, sizes);
+    tileAndVectorize(rewriter, fill, sizes, vectorWidth);
   }
 
   /// Tiles a k block of a window contraction into register tiles, filters
   /// outermost so that a column of the filter panel is reused by every pixel
   /// of the level-1 tile, and vectorizes each as a plain contraction.
-  static void compileWindowTile(IRRewriter &rewriter, Operation *blocked,
-                                ScheduleAttr schedule) {
+  void compileWindowTile(IRRewriter &rewriter, Operation *blocked,
+                         ScheduleAttr schedule) {
     kiln::WindowLoops loops =
         *kiln::matchWindowContraction(cast<linalg::LinalgOp>(blocked));
     SmallVector<int64_t> order;
@@ -325,14 +332,17 @@ struct KilnTileAndVectorizePass
     for (int64_t i = 0, e = schedule.getVector().size(); i < e; ++i)
       if (!llvm::is_contained(order, i))
         order.push_back(i);
-    auto tile = dyn_cast_or_null<linalg::GenericOp>(
-        kiln::tileWithLoops(rewriter, blocked, schedule.getVector(), order));
-    if (!tile)
-      return;
-    FailureOr<linalg::GenericOp> contraction =
-        kiln::contractWindowTile(rewriter, tile, loops.channel);
-    if (succeeded(contraction))
-      (void)kiln::vectorizeLinalgOp(rewriter, *contraction);
+    for (linalg::LinalgOp tile :
+         kiln::tileWithRemainders(rewriter, cast<linalg::LinalgOp>(blocked),
+                                  schedule.getVector(), vectorWidth, order)) {
+      auto generic = dyn_cast<linalg::GenericOp>(*tile);
+      if (!generic)
+        continue;
+      FailureOr<linalg::GenericOp> contraction =
+          kiln::contractWindowTile(rewriter, generic, loops.channel);
+      if (succeeded(contraction))
+        (void)kiln::vectorizeLinalgOp(rewriter, *contraction);
+    }
   }
 
   /// Tiles `tail` by the schedule's level-1 tiles of `root`'s parallel loops

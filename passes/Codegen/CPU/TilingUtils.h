@@ -14,6 +14,22 @@ Operation *tileWithLoops(RewriterBase &rewriter, Operation *op,
                          ArrayRef<int64_t> sizes,
                          ArrayRef<int64_t> interchange = {});
 
+/// Tiles `op` as tileWithLoops does where `sizes` need not divide its loop
+/// extents: each loop a size does not divide is peeled, so that its full
+/// tiles have the static size and one last tile takes the remainder (of
+/// static size when the extent is static; a dynamic remainder is tiled
+/// again by 1 along those loops). A static remainder longer than a vector
+/// of `vectorWidth` goes as whole vectors and a shorter remainder: LLVM
+/// splits a vector of 29 f32 into single elements. Returns every tile, or
+/// nothing if tiling fails. When `fills` is given, a linalg.fill
+/// initializing `op` is fused into each tile and the tiles' fills are
+/// appended to it.
+SmallVector<linalg::LinalgOp>
+tileWithRemainders(RewriterBase &rewriter, linalg::LinalgOp op,
+                   ArrayRef<int64_t> sizes, int64_t vectorWidth,
+                   ArrayRef<int64_t> interchange = {},
+                   SmallVectorImpl<linalg::FillOp> *fills = nullptr);
+
 /// Tiles `op`, whose init is a linalg.fill, as tileWithLoops does, with
 /// each tile filling its own slice of the init; returns the tile and that
 /// fill (null if the fill was not fused), or failure, in which case `op` is

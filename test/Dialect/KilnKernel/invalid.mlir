@@ -20,8 +20,8 @@ func.func @yield_mismatch(%a: tensor<4xf32>) -> tensor<8xf32> {
 
 // -----
 
-// expected-error @+1 {{vector size 8 does not divide tile size 12}}
-"test.op"() {s = #kiln_kernel.schedule<contraction, tiles = [12, 32, 0], vector = [8, 32, 1]>} : () -> ()
+// expected-error @+1 {{vector size 16 exceeds tile size 12}}
+"test.op"() {s = #kiln_kernel.schedule<contraction, tiles = [12, 32, 0], vector = [16, 32, 1]>} : () -> ()
 
 // -----
 
