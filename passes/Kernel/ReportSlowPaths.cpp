@@ -87,8 +87,7 @@ std::string findSlowPath(DispatchOp dispatch) {
   if (oneElement)
     return std::string(tiledContraction ? "a one-element register tile"
                                         : "an unvectorized loop nest") +
-           ": " + describeLoops(ranges, oneWide) +
-           " get register tiles of 1 (tile sizes must divide the extents)";
+           ": " + describeLoops(ranges, oneWide) + " get register tiles of 1";
   // A convolution's register tile holds pixels of one output row.
   if (schedule.getStrategy() == "conv") {
     FailureOr<kiln::WindowLoops> loops = kiln::matchWindowContraction(op);
@@ -96,7 +95,7 @@ std::string findSlowPath(DispatchOp dispatch) {
         vector[loops->pixel] == 1 && ranges[loops->pixel] > 1)
       return "register tiles of one output pixel: " +
              describeLoops(ranges, {loops->pixel}) +
-             " (output pixels of a row; tile sizes must divide the extent)";
+             " (output pixels of a row)";
   }
   if (tiledContraction && !schedule.getThreads() &&
       llvm::all_of(schedule.getTiles(), [](int64_t t) { return t == 0; }) &&

@@ -281,11 +281,20 @@ ScheduleAttr chooseContraction(linalg::LinalgOp root, int64_t width) {
 
 /// The innermost parallel loop of `op`, if any.
 static std::optional<unsigned> innermostParallelLoop(linalg::LinalgOp op) {
+  // Loops of extent 1 after it hold no work: a [1, 24, 1, 1] tensor is
+  // vectorized along its 24 (it is contiguous there), not along a 1.
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (int64_t i = iterators.size() - 1; i >= 0; --i)
-    if (iterators[i] == utils::IteratorType::parallel)
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  std::optional<unsigned> unitLoop;
+  for (int64_t i = iterators.size() - 1; i >= 0; --i) {
+    if (iterators[i] != utils::IteratorType::parallel)
+      continue;
+    if (ranges[i] != 1)
       return i;
-  return std::nullopt;
+    if (!unitLoop)
+      unitLoop = i;
+  }
+  return unitLoop;
 }
 
 /// A parallel loop of `op`, other than its innermost, along which one of its
@@ -385,10 +394,8 @@ SmallVector<int64_t> outerTiles(linalg::LinalgOp op, unsigned depth,
                                 ArrayRef<int64_t> vector) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> tiles(iterators.size(), 0);
-  int64_t innermost = -1;
-  for (auto [i, iterator] : llvm::enumerate(iterators))
-    if (iterator == utils::IteratorType::parallel)
-      innermost = i;
+  std::optional<unsigned> innermostLoop = innermostParallelLoop(op);
+  int64_t innermost = innermostLoop ? *innermostLoop : -1;
   unsigned tiled = 0;
   for (auto [i, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::parallel && (int64_t)i != innermost &&
