@@ -47,6 +47,7 @@ import torchvision
 import cost_model
 import peers
 import plot
+import zoo
 
 sys.path.insert(0, os.path.join(peers.ROOT, "build", "python_packages"))
 import kiln  # noqa: E402
@@ -310,6 +311,10 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="fewer sizes and repeats, batch 1, 1 thread (< 5 min)")
     parser.add_argument("--doc", default=os.path.join(peers.ROOT, "docs", "benchmarks.md"))
+    parser.add_argument("--zoo", action="store_true",
+                        help="also the zoo section (bench/zoo.py: torchvision models and a "
+                        "transformer beyond the bench set, static and dynamic batch, vs "
+                        "ORT; about an hour, --quick about 15 min)")
     args = parser.parse_args()
     cfg = QUICK if args.quick else FULL
     start = time.time()
@@ -323,6 +328,7 @@ def main():
         convs = bench_convs(cfg, blas)
         mods = bench_models(cfg, blas, ort_missing, tmp)
     cost_text, cost_line = cost_model.run(args.quick)
+    zoo_text, zoo_line = zoo.run(args.quick) if args.zoo else ("", "")
 
     text = tables(mm, convs, mods)
     line = summary(mm, mods, ort_missing)
@@ -359,6 +365,10 @@ def main():
            "The learned cost model against the heuristic on the same models in the "
            "same run (`bench/cost_model.py`; see docs/cost-model.md):", "",
            "```", cost_line, "```", "", cost_text, ""]
+    if args.zoo:
+        doc += ["## Zoo", "", "Models beyond the bench set against ONNX Runtime, each "
+                "also exported with a dynamic batch (`bench/zoo.py`):", "",
+                "```", zoo_line, "```", "", zoo_text, ""]
     with open(args.doc, "w") as f:
         f.write("\n".join(doc))
     print(text)
@@ -366,6 +376,9 @@ def main():
     print(f"\nwall time {wall:.0f} s; wrote {args.doc} and {png}")
     print(cost_line)
     print(line)
+    if args.zoo:
+        print(zoo_text)
+        print(zoo_line)
 
 
 if __name__ == "__main__":
