@@ -177,8 +177,9 @@ SmallVector<ScheduleAttr> enumerateContraction(linalg::LinalgOp root,
         continue;
       for (int64_t mc : dividingMultiples(mr, loops.mSize, 512))
         for (int64_t nc : dividingMultiples(nr, loops.nSize, 2048)) {
-          if ((llvm::is_contained(whole, loops.m) && mc != loops.mSize) ||
-              (llvm::is_contained(whole, loops.n) && nc != loops.nSize))
+          // 0: the whole (dynamic) loop.
+          if ((llvm::is_contained(whole, loops.m) && mc && mc != loops.mSize) ||
+              (llvm::is_contained(whole, loops.n) && nc && nc != loops.nSize))
             continue;
           for (int64_t kc : kcs)
             for (bool pack : {false, true})

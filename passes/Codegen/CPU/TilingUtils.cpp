@@ -39,6 +39,22 @@ namespace {
 constexpr StringLiteral kTileMark = "kiln.tile";
 constexpr StringLiteral kTileFillMark = "kiln.tile_fill";
 
+/// Tile-and-fuse options that fuse `fill` into the tiles and nothing else.
+scf::SCFTileAndFuseOptions fusingOnly(linalg::FillOp fill,
+                                      const scf::SCFTilingOptions &tiling) {
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  Operation *fillOp = fill.getOperation();
+  options.setFusionControlFn(
+      [fillOp](tensor::ExtractSliceOp, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (producer.getOwner() != fillOp)
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  return options;
+}
+
 /// Peels each scf.for of `loops` (outermost first in `loops`) whose step
 /// does not divide its range, innermost first so that an outer peel copies
 /// the inner loops already peeled, then canonicalizes the nest: the full
@@ -107,18 +123,10 @@ kiln::tileWithRemainders(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<LoopLikeOpInterface> loops;
   if (fill) {
     fill->setAttr(kTileFillMark, UnitAttr::get(context));
-    scf::SCFTileAndFuseOptions options;
-    options.setTilingOptions(tiling);
-    options.setFusionControlFn(
-        [&](tensor::ExtractSliceOp, OpResult producer, bool)
-            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          if (producer.getOwner() != fill.getOperation())
-            return std::nullopt;
-          return scf::SCFTileAndFuseOptions::ControlFnResult{};
-        });
     FailureOr<scf::SCFTileAndFuseResult> fused =
         scf::tileConsumerAndFuseProducersUsingSCF(
-            rewriter, cast<TilingInterface>(op.getOperation()), options);
+            rewriter, cast<TilingInterface>(op.getOperation()),
+            fusingOnly(fill, tiling));
     fill->removeAttr(kTileFillMark);
     if (failed(fused)) {
       op->removeAttr(kTileMark);
@@ -184,19 +192,11 @@ kiln::tileAndFuseFill(RewriterBase &rewriter, linalg::LinalgOp op,
   scf::SCFTilingOptions tiling;
   tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
   tiling.setInterchange(interchange);
-  scf::SCFTileAndFuseOptions options;
-  options.setTilingOptions(tiling);
-  options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult producer,
-          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (producer.getOwner() != fill.getOperation())
-          return std::nullopt;
-        return scf::SCFTileAndFuseOptions::ControlFnResult{};
-      });
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTileAndFuseResult> fused =
       scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+          rewriter, cast<TilingInterface>(op.getOperation()),
+          fusingOnly(fill, tiling));
   if (failed(fused))
     return failure();
   // The first of the tiled ops is the tiled `op`.
