@@ -64,9 +64,16 @@ int64_t kiln::remainderTiles(int64_t extent, int64_t size) {
 }
 
 SmallVector<int64_t> kiln::registerRows(int64_t m) {
+  // A size leaving a remainder is offered only where no larger size of the
+  // list divides the loop (which would do the work in as few tiles, all
+  // full): 6, 7, 12 or 14 rows are not candidates for 16, 16 rows is for 56.
+  constexpr int64_t kSizes[] = {1, 2, 4, 6, 7, 8, 12, 14, 16};
+  auto dividedAbove = [&](int64_t r) {
+    return llvm::any_of(kSizes, [&](int64_t d) { return d > r && m % d == 0; });
+  };
   SmallVector<int64_t> rows;
-  for (int64_t r : {1, 2, 4, 6, 7, 8, 12, 14, 16})
-    if (ShapedType::isDynamic(m) || r < m || m % r == 0)
+  for (int64_t r : kSizes)
+    if (ShapedType::isDynamic(m) || m % r == 0 || (r < m && !dividedAbove(r)))
       rows.push_back(r);
   if (!ShapedType::isDynamic(m) && m <= 16 && !llvm::is_contained(rows, m))
     rows.push_back(m);
