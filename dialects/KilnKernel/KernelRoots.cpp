@@ -107,30 +107,50 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic || generic.getNumDpsInputs() != 2 ||
       generic.getNumDpsInits() != 1 || !generic.hasPureTensorSemantics() ||
-      !isMultiplyAccumulate(generic) ||
-      llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+      !isMultiplyAccumulate(generic))
     return failure();
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
   AffineMap window = maps[0], filter = maps[1], out = maps[2];
   if (window.isProjectedPermutation() || !filter.isProjectedPermutation() ||
       !out.isProjectedPermutation())
     return failure();
-  // Which loops the window reads, and which of them it reads plainly.
   unsigned numLoops = op.getNumLoops();
-  SmallVector<bool> inWindow(numLoops, false), plainInWindow(numLoops, false);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<SmallVector<std::pair<unsigned, int64_t>>> windowTerms;
+  SmallVector<bool> inWindow(numLoops, false);
   for (AffineExpr result : window.getResults()) {
-    SmallVector<std::pair<unsigned, int64_t>> terms;
-    if (!getLinearTerms(result, terms))
+    if (!getLinearTerms(result, windowTerms.emplace_back()))
       return failure();
-    for (auto [dim, coefficient] : terms)
+    for (auto [dim, coefficient] : windowTerms.back())
       inWindow[dim] = true;
-    if (auto dim = dyn_cast<AffineDimExpr>(result))
-      plainInWindow[dim.getPosition()] = true;
   }
+  // A group: a parallel loop the window, the filter and the output all
+  // read (the window as `g * C' + c`).
   WindowLoops loops;
+  for (AffineExpr result : out.getResults()) {
+    unsigned dim = cast<AffineDimExpr>(result).getPosition();
+    if (inWindow[dim] && filter.isFunctionOfDim(dim) &&
+        iterators[dim] == utils::IteratorType::parallel) {
+      if (loops.group)
+        return failure();
+      loops.group = dim;
+    }
+  }
+  // The loops the window reads plainly: alone in an index, but for the group.
+  SmallVector<bool> plainInWindow(numLoops, false);
+  for (ArrayRef<std::pair<unsigned, int64_t>> terms : windowTerms) {
+    SmallVector<std::pair<unsigned, int64_t>> rest;
+    for (auto term : terms)
+      if (term.first != loops.group)
+        rest.push_back(term);
+    if (rest.size() == 1 && rest.front().second == 1)
+      plainInWindow[rest.front().first] = true;
+  }
   std::optional<unsigned> filterLoop, pixelLoop, channelLoop;
   for (AffineExpr result : out.getResults()) {
     unsigned dim = cast<AffineDimExpr>(result).getPosition();
+    if (dim == loops.group)
+      continue;
     if (!inWindow[dim]) {
       if (loops.filterBlock)
         return failure();
@@ -143,7 +163,6 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
       pixelLoop = dim;
     }
   }
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned dim = 0; dim < numLoops; ++dim)
     if (iterators[dim] == utils::IteratorType::reduction &&
         plainInWindow[dim] && filter.isFunctionOfDim(dim))
@@ -155,5 +174,12 @@ FailureOr<WindowLoops> kiln::matchWindowContraction(linalg::LinalgOp op) {
   loops.pixel = *pixelLoop;
   loops.filter = *filterLoop;
   loops.channel = *channelLoop;
+  // Only the batch may be dynamic: the loops a register tile or a window
+  // spans are static.
+  for (auto [dim, range] : llvm::enumerate(op.getStaticLoopRanges()))
+    if (ShapedType::isDynamic(range) &&
+        (!plainInWindow[dim] || filter.isFunctionOfDim(dim) ||
+         dim == loops.pixel || dim == loops.row))
+      return failure();
   return loops;
 }

@@ -38,11 +38,12 @@ bool isPureCopy(linalg::LinalgOp op);
 /// The loops of a window contraction (a convolution computed along its
 /// filters) that its schedule tiles: the output pixels of a row (`pixel`),
 /// the output rows (`row`, if any), the filters within a panel (`filter`),
-/// the panels (`filterBlock`, if the filters are laid out in panels) and
-/// the input channels summed over (`channel`).
+/// the panels (`filterBlock`, if the filters are laid out in panels), the
+/// input channels summed over (`channel`) and, for a grouped convolution,
+/// the groups (`group`: each convolves its own channels with its own filters).
 struct WindowLoops {
   unsigned pixel, filter, channel;
-  std::optional<unsigned> row, filterBlock;
+  std::optional<unsigned> row, filterBlock, group;
 };
 
 /// Decomposes `expr` into `sum(coefficient * dim)` terms; false when it is
@@ -51,10 +52,12 @@ bool getLinearTerms(AffineExpr expr,
                     SmallVectorImpl<std::pair<unsigned, int64_t>> &terms);
 
 /// Whether `op` is a window contraction: a linalg.generic with static
-/// loops computing out += window * filter, where the filter and output
-/// maps are projected permutations and the window's map adds loops (such
-/// as `oh * stride + kh`), e.g. out[n, oh, ow, f] += in[n, c, oh + kh,
-/// ow + kw] * filter[kh, kw, c, f]. Its loops are returned on success.
+/// loops (but for the batch) computing out += window * filter, where the filter
+/// and output maps are projected permutations and the window's map adds loops
+/// (such as `oh * stride + kh`), e.g. out[n, oh, ow, f] += in[n, c, oh + kh, ow
+/// + kw] * filter[kh, kw, c, f]; grouped, out[n, oh, ow, g, f] += in[n, g * C'
+/// + c, oh + kh, ow + kw] * filter[g, kh, kw, c, f]. Its loops are returned on
+/// success.
 FailureOr<WindowLoops> matchWindowContraction(linalg::LinalgOp op);
 
 /// Bytes of A's rows a packed level-1 tile reads (its rows times the whole

@@ -203,11 +203,12 @@ struct FoldTransposeIntoWindowContraction
 };
 
 /// Whether `collapse` merges the filter panels of a window contraction's
-/// result, [n, h, w, fo, fi] -> [n, h, w, f].
+/// result, [n, h, w, (g,) fo, fi] -> [n, h, w, f].
 bool isPanelCollapse(tensor::CollapseShapeOp collapse) {
   SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
-  return collapse.getSrcType().getRank() == 5 && groups.size() == 4 &&
-         groups.back().size() == 2;
+  int64_t rank = collapse.getSrcType().getRank();
+  return (rank == 5 || rank == 6) && groups.size() == 4 &&
+         (int64_t)groups.back().size() == rank - 3;
 }
 
 /// pad(collapse(x)) -> collapse(pad'(x)), for a panel collapse and a pad by
@@ -225,8 +226,9 @@ struct SinkCollapseThroughPad : OpRewritePattern<tensor::PadOp> {
       return failure();
     SmallVector<OpFoldResult> low(pad.getMixedLowPad());
     SmallVector<OpFoldResult> high(pad.getMixedHighPad());
-    low.push_back(rewriter.getIndexAttr(0));
-    high.push_back(rewriter.getIndexAttr(0));
+    int64_t panelDims = collapse.getReassociationIndices().back().size();
+    low.append(panelDims - 1, rewriter.getIndexAttr(0));
+    high.append(panelDims - 1, rewriter.getIndexAttr(0));
     auto padded =
         tensor::PadOp::create(rewriter, pad.getLoc(), Type(), collapse.getSrc(),
                               low, high, padding, pad.getNofold());
@@ -254,14 +256,15 @@ struct SinkCollapseThroughExtractSlice
             sourceType.getShape().back() ||
         sourceType.isDynamicDim(sourceType.getRank() - 1))
       return failure();
-    ArrayRef<int64_t> panels = collapse.getSrcType().getShape().take_back(2);
+    ArrayRef<int64_t> panels = collapse.getSrcType().getShape().drop_front(3);
     SmallVector<OpFoldResult> offsets(slice.getMixedOffsets());
     SmallVector<OpFoldResult> sizes(slice.getMixedSizes());
     SmallVector<OpFoldResult> strides(slice.getMixedStrides());
-    sizes.back() = rewriter.getIndexAttr(panels[0]);
-    offsets.push_back(rewriter.getIndexAttr(0));
-    sizes.push_back(rewriter.getIndexAttr(panels[1]));
-    strides.push_back(rewriter.getIndexAttr(1));
+    sizes.pop_back();
+    offsets.append(panels.size() - 1, rewriter.getIndexAttr(0));
+    for (int64_t size : panels)
+      sizes.push_back(rewriter.getIndexAttr(size));
+    strides.append(panels.size() - 1, rewriter.getIndexAttr(1));
     auto sliced = tensor::ExtractSliceOp::create(
         rewriter, slice.getLoc(), collapse.getSrc(), offsets, sizes, strides);
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(

@@ -33,7 +33,8 @@ ScheduleAttr windowSchedule(linalg::LinalgOp root, const WindowLoops &loops,
                             const WindowSizes &sizes) {
   SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
   SmallVector<int64_t> tiles(iterators.size()), vector(iterators.size(), 1);
-  // Other parallel loops (the batch) one at a time; window offsets whole.
+  // Other parallel loops (the batch, the groups) one at a time; window
+  // offsets whole.
   for (auto [i, iterator] : llvm::enumerate(iterators))
     tiles[i] = iterator == utils::IteratorType::parallel ? 1 : 0;
   tiles[loops.pixel] = 0;
@@ -137,8 +138,11 @@ ScheduleAttr kiln::chooseWindowSchedule(linalg::LinalgOp root,
                                           : llvm::divideCeil(filters, nr);
   int64_t perTile =
       loops.filterBlock ? filterTile : llvm::divideCeil(filterTile, nr);
+  // Each group is a level-1 tile of its own.
+  int64_t groups = loops.group ? ranges[*loops.group] : 1;
   auto tileCount = [&] {
-    return (loops.row ? ranges[*loops.row] / rows : 1) * filterTiles / perTile;
+    return groups * (loops.row ? ranges[*loops.row] / rows : 1) * filterTiles /
+           perTile;
   };
   while (tileCount() < kMinWindowTiles &&
          (rows > 1 || (perTile > 1 && splitFilters))) {

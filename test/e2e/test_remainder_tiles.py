@@ -51,7 +51,7 @@ def chosen_schedules(mlir, tmp_path):
     src = tmp_path / "schedules.mlir"
     src.write_text(mlir)
     proc = run_tool("kiln-opt", src, "--convert-kiln-to-linalg",
-                    "--kiln-conv-to-im2col", "--kiln-fuse",
+                    "--canonicalize", "--kiln-conv-to-im2col", "--kiln-fuse",
                     "--kiln-select-schedules=cost-model=heuristic")
     return re.findall(r"schedule <(\w+), tiles = \[([\d, ]+)\], "
                       r"vector = \[([\d, ]+)\]", proc.stdout)

@@ -208,6 +208,13 @@ struct KilnConvToIm2colPass
     });
     for (linalg::DepthwiseConv2DNchwChwOp conv : depthwise)
       (void)kiln::unrollDepthwise(rewriter, conv);
+    // A grouped convolution it cannot rewrite (dynamic, or too few filters
+    // per group with a filter that is not a constant) stays a direct one.
+    SmallVector<linalg::Conv2DNgchwGfchwOp> grouped;
+    getOperation().walk(
+        [&](linalg::Conv2DNgchwGfchwOp conv) { grouped.push_back(conv); });
+    for (linalg::Conv2DNgchwGfchwOp conv : grouped)
+      (void)kiln::rewriteAsWindowContraction(rewriter, conv, vectorWidth);
     SmallVector<linalg::LinalgOp> pools;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))

@@ -265,8 +265,10 @@ Value kiln::permute(RewriterBase &rewriter, Location loc, Value value,
         rewriter, loc,
         DenseElementsAttr::get(permutedType, ArrayRef<float>(permuted)));
   }
+  SmallVector<OpFoldResult> sizes = applyPermutation(
+      tensor::getMixedSizes(rewriter, loc, value), permutation);
   Value init =
-      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+      tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
   return linalg::TransposeOp::create(rewriter, loc, value, init, permutation)
       ->getResult(0);
 }

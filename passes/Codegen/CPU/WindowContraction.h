@@ -20,6 +20,21 @@ FailureOr<linalg::GenericOp>
 rewriteAsWindowContraction(RewriterBase &rewriter,
                            linalg::Conv2DNchwFchwOp conv, int64_t vectorWidth);
 
+/// Rewrites a static f32 grouped convolution ([N, G, C', H, W] x [G, F', C',
+/// KH, KW]) as the grouped window contraction
+///   outP[n, oh, ow, g, fo, fi] += in[n, g * C' + c, oh*s + kh*d,
+///                                    ow*s + kw*d] * panels[g, fo, kh, kw, c,
+///                                    fi]
+/// (loops n, g, oh, ow, fo, fi, kh, kw, c): each group a window contraction
+/// of its own, tiled like an ungrouped one, its result in the same panel
+/// layout. Groups of fewer filters than half a vector are convolved in
+/// blocks of 2 or 4 groups with a block-diagonal filter, when the filter is
+/// a constant. Returns the contraction.
+FailureOr<linalg::GenericOp>
+rewriteAsWindowContraction(RewriterBase &rewriter,
+                           linalg::Conv2DNgchwGfchwOp conv,
+                           int64_t vectorWidth);
+
 /// Rewrites a register tile of a window contraction (every loop of extent 1
 /// but the pixels, the filters and the channels) as a plain contraction
 /// over its non-unit loops and its channels: each window operand becomes a
