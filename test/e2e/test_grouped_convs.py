@@ -2,7 +2,7 @@
 contractions with a group loop: groups of at least half a vector of
 filters directly, groups of fewer in blocks of 2 or 4 with a block-diagonal
 filter. Results against NumPy in float64 at odd sizes (1, 7, 23), with
-strides, and with a dynamic batch."""
+strides, and with a dynamic batch (depthwise too)."""
 import numpy as np
 import pytest
 
@@ -75,8 +75,11 @@ def test_grouped_conv_stride_2(tmp_path, grouping):
 
 
 @pytest.mark.parametrize("batch", [1, 3])
-def test_grouped_conv_dynamic_batch(tmp_path, batch):
-    mlir, inputs, expected = grouped_conv_relu(batch, 4, 8, 8, 7,
+@pytest.mark.parametrize("grouping", [(4, 8, 8), (24, 1, 1)])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_grouped_conv_dynamic_batch(tmp_path, batch, grouping, stride):
+    """Grouped and depthwise (24 groups of 1) with a dynamic batch."""
+    mlir, inputs, expected = grouped_conv_relu(batch, *grouping, 7, stride=stride,
                                                dynamic_batch=True)
     out = run_model(compile_mlir(mlir, tmp_path), inputs, tmp_path)["y"]
     assert_close(out, expected, rtol=1e-4, atol=1e-3)

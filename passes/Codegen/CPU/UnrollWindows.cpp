@@ -34,8 +34,13 @@ FailureOr<Window> getWindow(linalg::LinalgOp op, int64_t kh, int64_t kw,
                 kw,
                 llvm::to_vector(strides.getValues<int64_t>()),
                 llvm::to_vector(dilations.getValues<int64_t>())};
-  if (!cast<RankedTensorType>(window.input.getType()).hasStaticShape() ||
-      !window.outType.hasStaticShape() ||
+  // The batch may be dynamic: every tap's view spans it whole.
+  auto staticButBatch = [](Value value) {
+    return llvm::none_of(
+        cast<RankedTensorType>(value.getType()).getShape().drop_front(),
+        ShapedType::isDynamic);
+  };
+  if (!staticButBatch(window.input) || !staticButBatch(window.init) ||
       !window.outType.getElementType().isF32() || kh * kw > kMaxTaps)
     return failure();
   if (auto fill = window.init.getDefiningOp<linalg::FillOp>())
@@ -51,7 +56,7 @@ Value tapView(RewriterBase &rewriter, Location loc, const Window &w, int64_t i,
       rewriter, loc, w.outType, w.input,
       getAsIndexOpFoldResult(
           ctx, ArrayRef<int64_t>{0, 0, i * w.dilations[0], j * w.dilations[1]}),
-      getAsIndexOpFoldResult(ctx, w.outType.getShape()),
+      tensor::getMixedSizes(rewriter, loc, w.init),
       getAsIndexOpFoldResult(
           ctx, ArrayRef<int64_t>{1, 1, w.strides[0], w.strides[1]}));
 }
@@ -68,7 +73,8 @@ Value elementwiseOverOutput(
       AffineMap::getMultiDimIdentityMap(4, rewriter.getContext()));
   Value init = w.init;
   if (w.start)
-    init = tensor::EmptyOp::create(rewriter, loc, w.outType.getShape(),
+    init = tensor::EmptyOp::create(rewriter, loc,
+                                   tensor::getMixedSizes(rewriter, loc, w.init),
                                    w.outType.getElementType());
   return linalg::GenericOp::create(
              rewriter, loc, w.outType, operands, ValueRange{init}, allMaps,
