@@ -32,7 +32,7 @@ def test_conv_rows_of_any_size(tmp_path, size):
 
 @pytest.mark.parametrize("name,size,dynamic", [
     ("resnet18", 97, False), ("resnet18", 97, True),
-    ("mobilenet_v3_large", 97, False)])
+    ("mobilenet_v3_large", 97, False), ("resnext50_32x4d", 97, False)])
 def test_models_beyond_the_bench_set(tmp_path, name, size, dynamic):
     module = getattr(torchvision.models, name)(weights=None)
     assert slow_paths(tmp_path, module, (1, 3, size, size), dynamic) == []
