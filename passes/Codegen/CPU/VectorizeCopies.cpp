@@ -3,9 +3,10 @@
 // Bufferization leaves memref.copy ops (the interior of a padded tensor, a
 // slice inserted into a larger one). Upstream lowers a strided one to a call
 // of the runtime's generic memrefCopy, which moves one element per
-// iteration of an N-d index loop; this rewrites static strided copies as
-// loops over rows that move a vector at a time. Contiguous copies stay
-// memref.copy (a memcpy). Fills of a non-zero value (a max pool's -inf
+// iteration of an N-d index loop; this rewrites strided copies whose rows
+// are static (the outer dimensions may be dynamic: a dynamic batch) as loops
+// over rows that move a vector at a time. Contiguous copies stay memref.copy
+// (a memcpy). Fills of a non-zero value (a max pool's -inf
 // padding, made by bufferization) get the same loops, storing a vector at a
 // time: left to LLVM, the fill of a 26 MB padded buffer was vectorized
 // across rows, into scatters. So do strided zero fills (the border slabs of
@@ -29,25 +30,30 @@ using namespace mlir;
 
 namespace {
 
-/// Whether `type` is static with unit stride in its innermost dimension.
+/// Whether `type` has a static innermost dimension with unit stride (its
+/// other dimensions may be dynamic).
 bool hasUnitInnerStride(MemRefType type) {
   SmallVector<int64_t> strides;
   int64_t offset;
-  return type.hasStaticShape() && type.getRank() > 0 &&
+  return type.getRank() > 0 && !type.isDynamicDim(type.getRank() - 1) &&
          succeeded(type.getStridesAndOffset(strides, offset)) &&
          strides.back() == 1;
 }
 
-/// Loops over the rows of `shape`, the innermost stepping by `width`;
+/// Loops over the rows of `memref`, the innermost stepping by `width`;
 /// returns their induction variables and leaves `builder` in the innermost.
-SmallVector<Value> buildRowLoops(OpBuilder &builder, Location loc,
-                                 ArrayRef<int64_t> shape, int64_t width) {
+SmallVector<Value> buildRowLoops(OpBuilder &builder, Location loc, Value memref,
+                                 int64_t width) {
+  ArrayRef<int64_t> shape = cast<MemRefType>(memref.getType()).getShape();
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   SmallVector<Value> indices;
   for (auto [d, size] : llvm::enumerate(shape)) {
     Value step = arith::ConstantIndexOp::create(
         builder, loc, d + 1 == shape.size() ? width : 1);
-    Value upper = arith::ConstantIndexOp::create(builder, loc, size);
+    Value upper =
+        ShapedType::isDynamic(size)
+            ? memref::DimOp::create(builder, loc, memref, d).getResult()
+            : arith::ConstantIndexOp::create(builder, loc, size).getResult();
     auto loop = scf::ForOp::create(builder, loc, zero, upper, step);
     builder.setInsertionPointToStart(loop.getBody());
     indices.push_back(loop.getInductionVar());
@@ -78,7 +84,7 @@ struct KilnVectorizeCopiesPass
 
   void vectorizeFill(linalg::FillOp fill) {
     auto target = dyn_cast<MemRefType>(fill.getOutputs()[0].getType());
-    if (!target || !hasUnitInnerStride(target) ||
+    if (!target || !target.hasStaticShape() || !hasUnitInnerStride(target) ||
         !isVectorElement(target.getElementType()))
       return;
     bool zero = matchPattern(fill.value(), m_AnyZeroFloat()) ||
@@ -92,7 +98,7 @@ struct KilnVectorizeCopiesPass
         builder, loc, VectorType::get({width}, target.getElementType()),
         fill.value());
     SmallVector<Value> indices =
-        buildRowLoops(builder, loc, target.getShape(), width);
+        buildRowLoops(builder, loc, fill.getOutputs()[0], width);
     vector::TransferWriteOp::create(builder, loc, row, fill.getOutputs()[0],
                                     indices, ArrayRef<bool>{true});
     fill.erase();
@@ -105,7 +111,8 @@ struct KilnVectorizeCopiesPass
         !hasUnitInnerStride(source) || !hasUnitInnerStride(target) ||
         !isVectorElement(source.getElementType()) ||
         (memref::isStaticShapeAndContiguousRowMajor(source) &&
-         memref::isStaticShapeAndContiguousRowMajor(target)))
+         memref::isStaticShapeAndContiguousRowMajor(target)) ||
+        (source.getLayout().isIdentity() && target.getLayout().isIdentity()))
       return;
     ArrayRef<int64_t> shape = source.getShape();
     int64_t width = kiln::dividingTile(shape.back(), vectorWidth);
@@ -113,7 +120,8 @@ struct KilnVectorizeCopiesPass
 
     OpBuilder builder(copy);
     Location loc = copy.getLoc();
-    SmallVector<Value> indices = buildRowLoops(builder, loc, shape, width);
+    SmallVector<Value> indices =
+        buildRowLoops(builder, loc, copy.getSource(), width);
     SmallVector<bool> inBounds = {true};
     Value row = vector::TransferReadOp::create(
         builder, loc, vectorType, copy.getSource(), indices,
