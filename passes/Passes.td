@@ -146,20 +146,24 @@ def KilnReportSlowPaths : Pass<"kiln-report-slow-paths", "::mlir::ModuleOp"> {
 def KilnConvToIm2col : Pass<"kiln-conv-to-im2col", "::mlir::func::FuncOp"> {
   let summary = "Rewrites 2-D NCHW convolutions into forms that vectorize";
   let description = [{
-    A static f32 convolution whose filters are a multiple of half the
-    vector width becomes a window contraction outP[n, oh, ow, fo, fi] +=
-    in[n, c, oh*s + kh*d, ow*s + kw*d] * panels[fo, kh, kw, c, fi] over
-    filter panels of two, one or half a vector (laid out at compile time for
-    constant filters) and a transpose back to NCHW: its register tiles read
-    the input in place (no im2col) and stream a panel contiguously. Other
-    convolutions use an im2col that computes input coordinates from
-    linalg.index, so kernels tile it and build the columns tile by tile; a
-    convolution with a dynamic batch is first tiled by one image and goes
-    through upstream linalg's im2col, its contraction reading the filter
-    transposed when the filters are a multiple of the vector width. A
-    depthwise convolution or a max/sum pooling (up to 7x7) becomes one
-    elementwise op over a strided view of the input per window tap, which
-    vectorizes along the output rows and fuses with its neighbours.
+    An f32 convolution, static but for its batch, whose filters are a
+    multiple of half the vector width becomes a window contraction
+    outP[n, oh, ow, fo, fi] += in[n, c, oh*s + kh*d, ow*s + kw*d] *
+    panels[fo, kh, kw, c, fi] over filter panels of two, one or half a vector
+    (laid out at compile time for constant filters) and a transpose back to
+    NCHW: its register tiles read the input in place (no im2col) and stream a
+    panel contiguously. A grouped convolution becomes the same with a group
+    loop (outP[n, oh, ow, g, fo, fi], the window reading channel g * C' + c);
+    groups of fewer filters than half a vector are convolved 2 or 4 at a time
+    with a block-diagonal constant filter. Other convolutions use an im2col
+    that computes input coordinates from linalg.index, so kernels tile it and
+    build the columns tile by tile; one with a dynamic batch is first tiled by
+    one image and goes through upstream linalg's im2col, its contraction
+    reading the filter transposed when the filters are a multiple of the
+    vector width. A depthwise convolution or a max/sum pooling (up to 7x7,
+    static but for the batch) becomes one elementwise op over a strided view
+    of the input per window tap, which vectorizes along the output rows and
+    fuses with its neighbours.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

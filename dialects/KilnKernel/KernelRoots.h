@@ -52,12 +52,14 @@ bool getLinearTerms(AffineExpr expr,
                     SmallVectorImpl<std::pair<unsigned, int64_t>> &terms);
 
 /// Whether `op` is a window contraction: a linalg.generic with static
-/// loops (but for the batch) computing out += window * filter, where the filter
-/// and output maps are projected permutations and the window's map adds loops
-/// (such as `oh * stride + kh`), e.g. out[n, oh, ow, f] += in[n, c, oh + kh, ow
-/// + kw] * filter[kh, kw, c, f]; grouped, out[n, oh, ow, g, f] += in[n, g * C'
-/// + c, oh + kh, ow + kw] * filter[g, kh, kw, c, f]. Its loops are returned on
-/// success.
+/// loops (but for the batch) computing out += window * filter, where the
+/// filter and output maps are projected permutations and the window's map
+/// adds loops (such as `oh * stride + kh`), e.g.
+///   out[n, oh, ow, f] += in[n, c, oh + kh, ow + kw] * filter[kh, kw, c, f]
+/// or, grouped,
+///   out[n, oh, ow, g, f] += in[n, g * C' + c, oh + kh, ow + kw] *
+///                           filter[g, kh, kw, c, f].
+/// Its loops are returned on success.
 FailureOr<WindowLoops> matchWindowContraction(linalg::LinalgOp op);
 
 /// Bytes of A's rows a packed level-1 tile reads (its rows times the whole

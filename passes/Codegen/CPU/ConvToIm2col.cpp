@@ -208,8 +208,9 @@ struct KilnConvToIm2colPass
     });
     for (linalg::DepthwiseConv2DNchwChwOp conv : depthwise)
       (void)kiln::unrollDepthwise(rewriter, conv);
-    // A grouped convolution it cannot rewrite (dynamic, or too few filters
-    // per group with a filter that is not a constant) stays a direct one.
+    // A grouped convolution it cannot rewrite (dynamic beyond its batch, or
+    // too few filters per group and a filter that is not a constant) stays a
+    // direct one.
     SmallVector<linalg::Conv2DNgchwGfchwOp> grouped;
     getOperation().walk(
         [&](linalg::Conv2DNgchwGfchwOp conv) { grouped.push_back(conv); });
