@@ -5,8 +5,9 @@
 // collapses the panels and transposes back to NCHW. Between two
 // convolutions both are undone by the next one reading its input across
 // channels. This pass moves the transposes and the panel collapses down the
-// graph, through the elementwise ops, pads and slices that separate
-// convolutions, until they meet a consumer that reads them in place (a
+// graph, through the elementwise ops, pads, slices and concatenations
+// (insert_slices) that separate convolutions, until they meet a consumer
+// that reads them in place (a
 // window contraction, whose input map absorbs a transpose; a collapse is a
 // view) or one it cannot see through (a reshape, the function's result),
 // where they stay. Activations between convolutions then stay in the
@@ -175,6 +176,49 @@ struct SinkTransposeThroughExtractSlice
   }
 };
 
+/// insert_slice(transpose(x), d) -> transpose(insert_slice'(x, d')), where
+/// the destination d is empty or a transpose by the same permutation (d' its
+/// input): a concatenation of convolutions' results (an inception block)
+/// runs channels-last, and its transpose sinks on to the next convolution.
+struct SinkTransposeThroughInsertSlice
+    : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    // A rank-reducing insert of a collapse that drops unit dimensions
+    // (batch 1, after linalg-fold-unit-extent-dims) inserts the uncollapsed
+    // tensor.
+    Value source = insert.getSource();
+    if (auto collapse = source.getDefiningOp<tensor::CollapseShapeOp>())
+      if (collapse.getSrcType().hasStaticShape() &&
+          collapse.getSrcType().getShape() == insert.getStaticSizes())
+        source = collapse.getSrc();
+    auto transposeOp = source.getDefiningOp<linalg::TransposeOp>();
+    if (!transposeOp || cast<RankedTensorType>(source.getType()).getRank() !=
+                            insert.getDestType().getRank())
+      return failure();
+    ArrayRef<int64_t> permutation = transposeOp.getPermutation();
+    Value dest = insert.getDest();
+    auto destTranspose = dest.getDefiningOp<linalg::TransposeOp>();
+    if (destTranspose && destTranspose.getPermutation() == permutation)
+      dest = destTranspose.getInput();
+    else if (dest.getDefiningOp<tensor::EmptyOp>())
+      dest = transpose(rewriter, insert.getLoc(), dest,
+                       invertPermutationVector(permutation));
+    else
+      return failure();
+    auto inserted = tensor::InsertSliceOp::create(
+        rewriter, insert.getLoc(), transposeOp.getInput(), dest,
+        toInputOrder<OpFoldResult>(insert.getMixedOffsets(), permutation),
+        toInputOrder<OpFoldResult>(insert.getMixedSizes(), permutation),
+        toInputOrder<OpFoldResult>(insert.getMixedStrides(), permutation));
+    rewriter.replaceOp(insert, transpose(rewriter, insert.getLoc(),
+                                         inserted.getResult(), permutation));
+    return success();
+  }
+};
+
 /// A window contraction reads a transposed input in place: its input map
 /// absorbs the permutation.
 struct FoldTransposeIntoWindowContraction
@@ -277,10 +321,11 @@ struct KilnSinkLayoutChangesPass
     : kiln::impl::KilnSinkLayoutChangesBase<KilnSinkLayoutChangesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughPad,
-                 SinkTransposeThroughExtractSlice,
-                 FoldTransposeIntoWindowContraction, SinkCollapseThroughPad,
-                 SinkCollapseThroughExtractSlice>(&getContext());
+    patterns
+        .add<SinkTransposeThroughElementwise, SinkTransposeThroughPad,
+             SinkTransposeThroughExtractSlice, SinkTransposeThroughInsertSlice,
+             FoldTransposeIntoWindowContraction, SinkCollapseThroughPad,
+             SinkCollapseThroughExtractSlice>(&getContext());
     // An elementwise op reading a panel collapse runs on the panels, its
     // result collapsed instead. Not a transpose: it sinks itself, and
     // expanded it would leave a collapse between it and its consumers.

@@ -94,3 +94,33 @@ func.func @mixed_layouts_stay(%x: tensor<1x3x5x4xf32>, %y: tensor<1x4x3x5xf32>) 
   } -> tensor<1x4x3x5xf32>
   return %sum : tensor<1x4x3x5xf32>
 }
+
+// -----
+
+// A concatenation along channels of two convolutions' results (an
+// inception block's branches, 4 + 8 filters) runs channels-last: each
+// branch is inserted at its channel offset of an NHWC tensor, and one
+// transpose of the whole moves on (here to the result).
+// BEFORE-LABEL: func @concat_branches(
+// BEFORE-COUNT-2: linalg.transpose
+// CHECK-LABEL: func @concat_branches(
+// CHECK:         %[[A:.+]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x3x5x1x4xf32> into tensor<1x3x5x4xf32>
+// CHECK:         %[[B:.+]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x3x5x1x8xf32> into tensor<1x3x5x8xf32>
+// CHECK:         %[[EMPTY:.+]] = tensor.empty() : tensor<1x3x5x12xf32>
+// CHECK:         %[[FIRST:.+]] = tensor.insert_slice %[[A]] into %[[EMPTY]][0, 0, 0, 0] [1, 3, 5, 4] [1, 1, 1, 1]
+// CHECK:         %[[BOTH:.+]] = tensor.insert_slice %[[B]] into %[[FIRST]][0, 0, 0, 4] [1, 3, 5, 8] [1, 1, 1, 1]
+// CHECK:         linalg.transpose ins(%[[BOTH]] : tensor<1x3x5x12xf32>) {{.*}} permutation = [0, 3, 1, 2]
+// CHECK-NOT:     linalg.transpose
+func.func @concat_branches(%x: tensor<1x2x3x5xf32>, %w1: tensor<4x2x1x1xf32>, %w2: tensor<8x2x1x1xf32>) -> tensor<1x12x3x5xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<1x4x3x5xf32>
+  %i1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x4x3x5xf32>) -> tensor<1x4x3x5xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w1 : tensor<1x2x3x5xf32>, tensor<4x2x1x1xf32>) outs(%i1 : tensor<1x4x3x5xf32>) -> tensor<1x4x3x5xf32>
+  %e2 = tensor.empty() : tensor<1x8x3x5xf32>
+  %i2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x8x3x5xf32>) -> tensor<1x8x3x5xf32>
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w2 : tensor<1x2x3x5xf32>, tensor<8x2x1x1xf32>) outs(%i2 : tensor<1x8x3x5xf32>) -> tensor<1x8x3x5xf32>
+  %empty = tensor.empty() : tensor<1x12x3x5xf32>
+  %0 = tensor.insert_slice %c1 into %empty[0, 0, 0, 0] [1, 4, 3, 5] [1, 1, 1, 1] : tensor<1x4x3x5xf32> into tensor<1x12x3x5xf32>
+  %1 = tensor.insert_slice %c2 into %0[0, 4, 0, 0] [1, 8, 3, 5] [1, 1, 1, 1] : tensor<1x8x3x5xf32> into tensor<1x12x3x5xf32>
+  return %1 : tensor<1x12x3x5xf32>
+}
