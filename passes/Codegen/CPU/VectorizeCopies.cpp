@@ -5,12 +5,13 @@
 // of the runtime's generic memrefCopy, which moves one element per
 // iteration of an N-d index loop; this rewrites strided copies whose rows
 // are static (the outer dimensions may be dynamic: a dynamic batch) as loops
-// over rows that move a vector at a time. Contiguous copies stay memref.copy
-// (a memcpy). Fills of a non-zero value (a max pool's -inf
-// padding, made by bufferization) get the same loops, storing a vector at a
-// time: left to LLVM, the fill of a 26 MB padded buffer was vectorized
-// across rows, into scatters. So do strided zero fills (the border slabs of
-// a padded buffer); contiguous zero fills stay linalg.fill (a memset).
+// over rows that move a vector at a time. Contiguous copies (static, or
+// between identity layouts) stay memref.copy (a memcpy). Fills of a non-zero
+// value (a max pool's -inf padding, made by bufferization) get the same loops,
+// storing a vector at a time: left to LLVM, the fill of a 26 MB padded buffer
+// was vectorized across rows, into scatters. So do strided zero fills (the
+// border slabs of a padded buffer); contiguous zero fills stay linalg.fill (a
+// memset).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Kernel/Schedules.h"

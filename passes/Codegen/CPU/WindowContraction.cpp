@@ -31,8 +31,9 @@ bool hasWindowTypes(Value input, Value filter, Value init) {
            llvm::none_of(type.getShape().drop_front(), ShapedType::isDynamic);
   };
   bool dynamicBatch = cast<ShapedType>(init.getType()).isDynamicDim(0);
-  return llvm::all_of(ValueRange{input, filter, init}, staticButBatch) &&
+  return staticButBatch(input) && staticButBatch(init) &&
          cast<ShapedType>(filter.getType()).hasStaticShape() &&
+         cast<ShapedType>(filter.getType()).getElementType().isF32() &&
          (!dynamicBatch || init.getDefiningOp<linalg::FillOp>());
 }
 
@@ -235,9 +236,8 @@ kiln::rewriteAsWindowContraction(RewriterBase &rewriter,
   if (blocks > 1)
     filter =
         arith::ConstantOp::create(rewriter, loc, blockGroups(constant, blocks));
-  filterShape = cast<ShapedType>(filter.getType()).getShape();
-  groups = filterShape[0];
-  filters = filterShape[1];
+  groups /= blocks;
+  filters *= blocks;
   int64_t panel = panelWidth(filters, vectorWidth);
   // filter[g, f, c, kh, kw] -> panels[g, f / panel, kh, kw, c, panel].
   Value panels =
