@@ -3,7 +3,8 @@
 // Latency = max(compute, memory) + packing + loop overheads, where compute
 // follows the register tile (FMA throughput, FMA latency chains, loads per
 // FMA, partial vectors, spills) and memory the bytes each level-1 tile reads
-// at the bandwidth of the cache level the kernel's data fits in.
+// at the bandwidth of the cache level the kernel's data fits in (large
+// weights from memory).
 //
 //===----------------------------------------------------------------------===//
 #include "costmodel/CostModel.h"
@@ -45,9 +46,9 @@ double costmodel::analyticalLatency(const KernelFeatures &f, const Target &t) {
     // right operand and `registerM` broadcasts of the left; a chain of FMAs
     // into one accumulator waits the FMA latency.
     double accumulators = std::max(f.registerAccumulators, 1.0);
-    double cycles = std::max({accumulators / t.fmaUnits,
-                              (double)t.fmaLatencyCycles,
-                              (registerM + vectorsN) / t.loadsPerCycle});
+    double cycles =
+        std::max({accumulators / t.fmaUnits, (double)t.fmaLatencyCycles,
+                  (registerM + vectorsN) / t.loadsPerCycle});
     flopsPerCycle = 2 * registerM * registerN / cycles;
     if (f.registerSpill)
       flopsPerCycle /= 2;
@@ -65,6 +66,11 @@ double costmodel::analyticalLatency(const KernelFeatures &f, const Target &t) {
                            bytes / bandwidthFor(bytes, t));
   if (f.tileOverL2 > 1)
     memory = std::max(memory, traffic / bandwidthFor(t.l3Bytes + 1, t));
+  // Weights too large to survive the other kernels of a model stream in
+  // from memory at least once.
+  double constantBytes = std::exp2(f.log2ConstantBytes);
+  if (constantBytes > t.coldConstantBytes())
+    memory = std::max(memory, constantBytes / (t.memoryGBPerS * 1e9));
 
   // Packing copies a tile's panels: B per tile (unless constant, packed at
   // compile time), A too when its rows do not fit the TLB.
@@ -77,8 +83,8 @@ double costmodel::analyticalLatency(const KernelFeatures &f, const Target &t) {
   }
   double level1Tiles = std::exp2(f.log2Level1Tiles);
   double registerTiles = std::exp2(f.log2RegisterTiles);
-  double overhead = 0.5e-6 + level1Tiles * f.kBlocks * 0.05e-6 +
-                    registerTiles * 12 / hz;
+  double overhead =
+      0.5e-6 + level1Tiles * f.kBlocks * 0.05e-6 + registerTiles * 12 / hz;
   return std::max(compute, memory) + packing + overhead;
 }
 
@@ -91,7 +97,8 @@ public:
   std::string describe() const override {
     return "analytical model for " + target.name;
   }
-  std::vector<Cost> predict(llvm::ArrayRef<KernelFeatures> features) const override {
+  std::vector<Cost>
+  predict(llvm::ArrayRef<KernelFeatures> features) const override {
     std::vector<Cost> costs;
     for (const KernelFeatures &f : features)
       costs.push_back({analyticalLatency(f, target)});
@@ -101,6 +108,7 @@ public:
 
 } // namespace
 
-std::unique_ptr<CostModel> costmodel::createAnalyticalModel(const Target &target) {
+std::unique_ptr<CostModel>
+costmodel::createAnalyticalModel(const Target &target) {
   return std::make_unique<AnalyticalModel>(target);
 }

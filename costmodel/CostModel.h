@@ -84,6 +84,20 @@ std::string defaultLearnedModelPath(const Target &target);
 struct TrainingSet {
   std::vector<KernelFeatures> features;
   std::vector<double> latencies;
+  /// Which kernel each row is a candidate of (any ids, one per kernel).
+  std::vector<int64_t> kernels;
+};
+
+/// What the learned model's trees fit, as log2(measured / analytical).
+enum class LearnedObjective {
+  /// One booster, every candidate's value.
+  Residual,
+  /// Two boosters: the mean over a kernel's candidates, from its
+  /// kernel-level features, and each candidate's deviation from that mean,
+  /// from all features. The deviation alone orders a kernel's candidates,
+  /// so its trees are not spent on how wrong the analytical model is for
+  /// the kernel as a whole.
+  KernelOffsetAndDeviation,
 };
 
 struct TrainingParameters {
@@ -94,10 +108,13 @@ struct TrainingParameters {
   double columnSample = 0.8;
   double minChildWeight = 2;
   int seed = 0;
+  // Residual cross-validates better on the shipped data (docs/cost-model.md).
+  LearnedObjective objective = LearnedObjective::Residual;
 };
 
 /// Trains the learned model (XGBoost regression of log(measured /
-/// analytical)) and writes it with `info` to `path`.
+/// analytical), fitted as `parameters.objective` says) and writes it with
+/// `info` to `path`.
 llvm::Error trainLearnedModel(const TrainingSet &data, const Target &target,
                               const TrainingParameters &parameters,
                               LearnedModelInfo info, llvm::StringRef path);

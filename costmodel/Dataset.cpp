@@ -17,9 +17,8 @@ static llvm::Error datasetError(llvm::StringRef path, const llvm::Twine &what) {
 static llvm::json::Value toJSON(const KernelRecord &record) {
   llvm::json::Array candidates;
   for (const MeasuredCandidate &c : record.candidates) {
-    llvm::json::Object object{{"schedule", c.schedule},
-                              {"latency", c.latency},
-                              {"spread", c.spread}};
+    llvm::json::Object object{
+        {"schedule", c.schedule}, {"latency", c.latency}, {"spread", c.spread}};
     if (c.retest)
       object["retest"] = *c.retest;
     candidates.push_back(std::move(object));
@@ -87,7 +86,8 @@ costmodel::readDataset(llvm::StringRef path) {
     contents.append(buffer, read);
   int errorCode = 0;
   const char *message = gzerror(file, &errorCode);
-  bool failedRead = read < 0 || (errorCode != Z_OK && errorCode != Z_STREAM_END);
+  bool failedRead =
+      read < 0 || (errorCode != Z_OK && errorCode != Z_STREAM_END);
   std::string reason = failedRead ? message : "";
   gzclose(file);
   if (failedRead)
@@ -98,9 +98,9 @@ costmodel::readDataset(llvm::StringRef path) {
   for (auto [number, line] : llvm::enumerate(lines)) {
     llvm::Expected<llvm::json::Value> value = llvm::json::parse(line);
     if (!value)
-      return datasetError(path, "line " + llvm::Twine(number + 1) +
-                                    " is not JSON: " +
-                                    llvm::toString(value.takeError()));
+      return datasetError(
+          path, "line " + llvm::Twine(number + 1) +
+                    " is not JSON: " + llvm::toString(value.takeError()));
     KernelRecord record;
     if (!fromJSON(*value, record))
       return datasetError(path, "line " + llvm::Twine(number + 1) +

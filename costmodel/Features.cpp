@@ -28,6 +28,15 @@ std::vector<float> KernelFeatures::toVector() const {
   return values;
 }
 
+std::vector<float> KernelFeatures::toKernelVector() const {
+  std::vector<float> values;
+#define KILN_PUSH_FEATURE(name) values.push_back(name);
+  KILN_KERNEL_LEVEL_FEATURES(KILN_PUSH_FEATURE)
+#undef KILN_PUSH_FEATURE
+  values.insert(values.end(), tokenBigrams.begin(), tokenBigrams.end());
+  return values;
+}
+
 const std::vector<std::string> &costmodel::featureNames() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> result = {
@@ -196,8 +205,18 @@ void addOpHistogram(DispatchOp dispatch, KernelFeatures &f) {
 
 } // namespace
 
-FailureOr<FeatureExtractor>
-FeatureExtractor::create(DispatchOp dispatch, const Target &target) {
+double costmodel::constantBytes(DispatchOp dispatch) {
+  llvm::SetVector<Value> outside;
+  getUsedValuesDefinedAbove(dispatch.getBody(), outside);
+  double bytes = 0;
+  for (Value value : outside)
+    if (isa<ShapedType>(value.getType()) && matchPattern(value, m_Constant()))
+      bytes += tensorBytes(value.getType());
+  return bytes;
+}
+
+FailureOr<FeatureExtractor> FeatureExtractor::create(DispatchOp dispatch,
+                                                     const Target &target) {
   FailureOr<ScheduleRoot> root = getScheduleRoot(dispatch);
   if (failed(root))
     return failure();
@@ -262,6 +281,7 @@ FeatureExtractor::create(DispatchOp dispatch, const Target &target) {
     bytes += tensorBytes(type);
   f.log2Flops = log2Of(flops);
   f.log2Bytes = log2Of(bytes);
+  f.log2ConstantBytes = log2Of(constantBytes(dispatch));
   f.log2Intensity = std::log2(std::max(flops, 1.0) / std::max(bytes, 1.0));
 
   addOpHistogram(dispatch, f);
@@ -272,7 +292,8 @@ FeatureExtractor::create(DispatchOp dispatch, const Target &target) {
   return e;
 }
 
-FailureOr<KernelFeatures> FeatureExtractor::extract(ScheduleAttr schedule) const {
+FailureOr<KernelFeatures>
+FeatureExtractor::extract(ScheduleAttr schedule) const {
   if (!schedule || schedule.getStrategy() != strategy ||
       schedule.getTiles().size() != ranges.size() ||
       schedule.getVector().size() != ranges.size())
@@ -335,11 +356,11 @@ FailureOr<KernelFeatures> FeatureExtractor::extract(ScheduleAttr schedule) const
   // operand's tile read once per tile it is part of).
   double tileBytes = 0, panelBytes = 0, trafficBytes = 0;
   for (const Operand &operand : operands) {
-    double tile = footprint(operand.map, operand.shape, level1) *
-                  operand.elementBytes;
+    double tile =
+        footprint(operand.map, operand.shape, level1) * operand.elementBytes;
     tileBytes += tile;
-    panelBytes += footprint(operand.map, operand.shape, panel) *
-                  operand.elementBytes;
+    panelBytes +=
+        footprint(operand.map, operand.shape, panel) * operand.elementBytes;
     trafficBytes += tile * level1Tiles * kBlocks;
   }
   f.log2TileBytes = log2Of(tileBytes);

@@ -24,30 +24,39 @@
 namespace mlir::kiln::costmodel {
 
 /// Bump when the meaning of a feature changes without its name changing.
-constexpr int kFeatureSchemaVersion = 1;
+constexpr int kFeatureSchemaVersion = 2;
 /// Buckets of the hashed op-token bigrams.
 constexpr int kTokenBuckets = 16;
 
 // The loops of a root by role: `m` rows (a conv's output pixels), `n`
 // columns (filters, or the innermost parallel loop of other kernels), `k`
 // the reduction. Sizes are log2 so trees split them evenly.
+// Features of the kernel alone, whatever its schedule.
+#define KILN_KERNEL_LEVEL_FEATURES(X)                                          \
+  X(strategyContraction)                                                       \
+  X(strategyConv) X(strategyReduction) X(strategyElementwise)                  \
+      X(strategyGeneric) X(numLoops) X(numReductionLoops) X(dynamicLoops)      \
+          X(log2Iterations) X(log2M) X(log2N) X(log2K) X(log2Batch)            \
+              X(constantWeights) X(log2ConstantBytes) X(log2Flops)             \
+                  X(log2Bytes) X(log2Intensity) X(numLinalgOps)                \
+                      X(numContractions) X(numCopies) X(numArith) X(numMath)   \
+                          X(numReductionOps) X(elementBits) X(targetLanes)     \
+                              X(targetCores) X(log2TargetL2)
+
+// Features of the kernel under one schedule.
+#define KILN_SCHEDULE_LEVEL_FEATURES(X)                                        \
+  X(log2TileM)                                                                 \
+  X(log2TileN) X(log2TileK) X(log2RegisterM) X(log2RegisterN)                  \
+      X(registerAccumulators) X(registerVectorFill) X(registerSpill)           \
+          X(loadsPerFma) X(innerVectorFill) X(innerScalar) X(log2Level1Tiles)  \
+              X(level1TilesPerCore) X(level1TilesTailFraction) X(kBlocks)      \
+                  X(threads) X(pack) X(packsA) X(log2TileBytes) X(tileOverL1)  \
+                      X(tileOverL2) X(tileOverL3) X(log2PanelBytes)            \
+                          X(panelOverL1) X(panelOverL2) X(log2TrafficBytes)    \
+                              X(log2RegisterTiles)
+
 #define KILN_KERNEL_FEATURES(X)                                                \
-  X(strategyContraction) X(strategyConv) X(strategyReduction)                  \
-  X(strategyElementwise) X(strategyGeneric)                                    \
-  X(numLoops) X(numReductionLoops) X(dynamicLoops)                             \
-  X(log2Iterations) X(log2M) X(log2N) X(log2K) X(log2Batch)                    \
-  X(log2TileM) X(log2TileN) X(log2TileK) X(log2RegisterM) X(log2RegisterN)     \
-  X(registerAccumulators) X(registerVectorFill) X(registerSpill)               \
-  X(loadsPerFma) X(innerVectorFill) X(innerScalar)                             \
-  X(log2Level1Tiles) X(level1TilesPerCore) X(level1TilesTailFraction)          \
-  X(kBlocks) X(threads) X(pack) X(packsA) X(constantWeights)                   \
-  X(log2Flops) X(log2Bytes) X(log2Intensity)                                   \
-  X(log2TileBytes) X(tileOverL1) X(tileOverL2) X(tileOverL3)                   \
-  X(log2PanelBytes) X(panelOverL1) X(panelOverL2)                              \
-  X(log2TrafficBytes) X(log2RegisterTiles)                                     \
-  X(numLinalgOps) X(numContractions) X(numCopies) X(numArith) X(numMath)       \
-  X(numReductionOps) X(elementBits)                                            \
-  X(targetLanes) X(targetCores) X(log2TargetL2)
+  KILN_KERNEL_LEVEL_FEATURES(X) KILN_SCHEDULE_LEVEL_FEATURES(X)
 
 struct KernelFeatures {
 #define KILN_DECLARE_FEATURE(name) double name = 0;
@@ -55,14 +64,20 @@ struct KernelFeatures {
 #undef KILN_DECLARE_FEATURE
   std::array<double, kTokenBuckets> tokenBigrams{};
 
-  /// The features in schema order.
+  /// The features in schema order: kernel level, schedule level, bigrams.
   std::vector<float> toVector() const;
+  /// The kernel-level features and the bigrams: what all schedules of a
+  /// kernel share.
+  std::vector<float> toKernelVector() const;
 };
 
 /// The names of the features in schema order.
 const std::vector<std::string> &featureNames();
 /// A hash of the version and the names: "v1-1a2b3c4d".
 std::string featureSchemaHash();
+
+/// Bytes of the constants (weights) `dispatch` reads.
+double constantBytes(kiln_kernel::DispatchOp dispatch);
 
 /// Computes the features of one dispatch under many schedules: what does
 /// not depend on the schedule (the root, flops, bytes, the op histogram) is

@@ -80,8 +80,7 @@ llvm::Expected<Target> costmodel::loadTarget(llvm::StringRef path) {
   return target;
 }
 
-llvm::Expected<Target>
-costmodel::loadTargetByName(llvm::StringRef name) {
+llvm::Expected<Target> costmodel::loadTargetByName(llvm::StringRef name) {
   llvm::SmallString<256> path(costModelDirectory());
   llvm::sys::path::append(path, "targets", name + ".json");
   return loadTarget(path);

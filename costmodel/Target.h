@@ -40,6 +40,10 @@ struct Target {
   double peakFlopsPerCore() const {
     return fmaUnits * f32Lanes() * 2 * frequencyGHz * 1e9;
   }
+  /// The analytical model costs constants (weights) beyond this many bytes
+  /// as coming from memory: inside a model every other kernel runs between
+  /// two runs of this one and evicts them.
+  double coldConstantBytes() const { return l2Bytes / 4.0; }
 };
 
 /// The directory holding targets/ and models/: $KILN_COSTMODEL_DIR if set,

@@ -13,7 +13,8 @@
 using namespace mlir::kiln;
 using namespace mlir::kiln::costmodel;
 
-static llvm::Error databaseError(llvm::StringRef path, const llvm::Twine &what) {
+static llvm::Error databaseError(llvm::StringRef path,
+                                 const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "tuning database '" + path + "': " + what);
 }
@@ -39,9 +40,11 @@ llvm::Expected<TuningDatabase> TuningDatabase::open(llvm::StringRef path) {
   llvm::Expected<llvm::json::Value> parsed =
       llvm::json::parse((*buffer)->getBuffer());
   if (!parsed)
-    return databaseError(path, "not JSON: " + llvm::toString(parsed.takeError()));
+    return databaseError(path,
+                         "not JSON: " + llvm::toString(parsed.takeError()));
   const llvm::json::Object *root = parsed->getAsObject();
-  const llvm::json::Object *entries = root ? root->getObject("entries") : nullptr;
+  const llvm::json::Object *entries =
+      root ? root->getObject("entries") : nullptr;
   if (!entries || root->getInteger("version") != 1)
     return databaseError(path, "expected {\"version\": 1, \"entries\": {...}}");
   for (const auto &[key, value] : *entries) {
@@ -57,8 +60,8 @@ llvm::Expected<TuningDatabase> TuningDatabase::open(llvm::StringRef path) {
   return database;
 }
 
-std::optional<TunedSchedule> TuningDatabase::lookup(llvm::StringRef target,
-                                                    llvm::StringRef hash) const {
+std::optional<TunedSchedule>
+TuningDatabase::lookup(llvm::StringRef target, llvm::StringRef hash) const {
   auto it = entries.find((target + "/" + hash).str());
   if (it == entries.end())
     return std::nullopt;
@@ -80,12 +83,14 @@ llvm::Error TuningDatabase::save() const {
   llvm::sys::path::remove_filename(directory);
   if (!directory.empty())
     if (std::error_code ec = llvm::sys::fs::create_directories(directory))
-      return databaseError(path, "cannot create its directory: " + ec.message());
+      return databaseError(path,
+                           "cannot create its directory: " + ec.message());
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (ec)
     return databaseError(path, "cannot write it: " + ec.message());
-  os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                   {"version", 1}, {"entries", std::move(object)}}));
+  os << llvm::formatv("{0:2}",
+                      llvm::json::Value(llvm::json::Object{
+                          {"version", 1}, {"entries", std::move(object)}}));
   return llvm::Error::success();
 }

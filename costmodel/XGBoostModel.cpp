@@ -3,8 +3,9 @@
 // An XGBoost regression of log(measured / analytical latency): the trees
 // learn where the analytical model is wrong, on the kernel features plus
 // the analytical estimate itself. Kiln's metadata (schema hash, target,
-// training models, metrics) is stored as booster attributes, so the model
-// is one JSON file.
+// training models, metrics) is stored as booster attributes, and so is the
+// kernel-offset booster of a two-booster model (as its JSON text), so the
+// model is one JSON file.
 //
 //===----------------------------------------------------------------------===//
 #include "costmodel/CostModel.h"
@@ -59,6 +60,36 @@ std::vector<float> modelInputs(llvm::ArrayRef<KernelFeatures> features,
     rows.push_back(std::log2(analyticalLatency(f, target)));
   }
   return rows;
+}
+
+/// Rows of the kernel-offset booster's input: the kernel-level features.
+std::vector<float> kernelInputs(llvm::ArrayRef<KernelFeatures> features,
+                                size_t &columns) {
+  std::vector<float> rows;
+  for (const KernelFeatures &f : features) {
+    std::vector<float> row = f.toKernelVector();
+    columns = row.size();
+    rows.insert(rows.end(), row.begin(), row.end());
+  }
+  return rows;
+}
+
+constexpr const char *kOffsetBoosterAttribute = "kiln_offset_booster";
+
+/// Predictions of `booster` for `count` rows of `columns`; empty on failure.
+std::vector<float> predictRows(BoosterHandle booster,
+                               const std::vector<float> &rows, size_t count,
+                               size_t columns) {
+  Matrix matrix;
+  const float *predictions = nullptr;
+  bst_ulong predicted = 0;
+  if (XGDMatrixCreateFromMat(rows.data(), count, columns, NAN,
+                             &matrix.handle) != 0 ||
+      XGBoosterPredict(booster, matrix.handle, 0, 0, 0, &predicted,
+                       &predictions) != 0 ||
+      predicted != count)
+    return {};
+  return std::vector<float>(predictions, predictions + count);
 }
 
 std::string getAttribute(BoosterHandle booster, const char *key) {
@@ -142,28 +173,30 @@ public:
     std::vector<Cost> costs;
     if (features.empty())
       return costs;
-    size_t columns;
+    size_t columns, kernelColumns = 0;
     std::vector<float> rows = modelInputs(features, target, columns);
-    Matrix matrix;
-    const float *predictions = nullptr;
-    bst_ulong count = 0;
-    if (XGDMatrixCreateFromMat(rows.data(), features.size(), columns, NAN,
-                               &matrix.handle) != 0 ||
-        XGBoosterPredict(booster.handle, matrix.handle, 0, 0, 0, &count,
-                         &predictions) != 0 ||
-        count != features.size()) {
+    std::vector<float> predictions =
+        predictRows(booster.handle, rows, features.size(), columns);
+    std::vector<float> offsets(features.size(), 0.0f);
+    if (offset.handle)
+      offsets =
+          predictRows(offset.handle, kernelInputs(features, kernelColumns),
+                      features.size(), kernelColumns);
+    if (predictions.empty() || offsets.empty()) {
       // A model that loaded but cannot predict: fall back per candidate.
       for (const KernelFeatures &f : features)
         costs.push_back({analyticalLatency(f, target)});
       return costs;
     }
     for (size_t i = 0; i < features.size(); ++i)
-      costs.push_back(
-          {std::exp2(rows[i * columns + columns - 1] + predictions[i])});
+      costs.push_back({std::exp2(rows[i * columns + columns - 1] + offsets[i] +
+                                 predictions[i])});
     return costs;
   }
 
   Booster booster;
+  /// The kernel-offset booster of a two-booster model, else null.
+  Booster offset;
 
 private:
   std::string path;
@@ -223,8 +256,67 @@ costmodel::loadLearnedModel(llvm::StringRef path, const Target &target) {
                                 ", not for " + target.name);
   auto loaded = std::make_unique<LearnedModel>(target, path.str(), *info);
   std::swap(loaded->booster.handle, model->booster.handle);
+  std::string offsetText =
+      getAttribute(loaded->booster.handle, kOffsetBoosterAttribute);
+  if (!offsetText.empty() &&
+      (XGBoosterCreate(nullptr, 0, &loaded->offset.handle) != 0 ||
+       XGBoosterLoadModelFromBuffer(loaded->offset.handle, offsetText.data(),
+                                    offsetText.size()) != 0))
+    return modelError(path,
+                      llvm::Twine("its kernel-offset booster is not a "
+                                  "valid XGBoost model: ") +
+                          llvm::StringRef(XGBGetLastError()).split('\n').first);
   return std::unique_ptr<CostModel>(std::move(loaded));
 }
+
+namespace {
+
+/// Fits a booster to `labels` of `count` rows of `columns`.
+llvm::Error fitBooster(const std::vector<float> &rows, size_t count,
+                       size_t columns, const std::vector<float> &labels,
+                       const std::map<std::string, std::string> &parameters,
+                       int rounds, Booster &booster, llvm::StringRef path) {
+  auto check = [&](int status) -> llvm::Error {
+    if (status == 0)
+      return llvm::Error::success();
+    return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
+  };
+  Matrix matrix;
+  if (llvm::Error error = check(XGDMatrixCreateFromMat(
+          rows.data(), count, columns, NAN, &matrix.handle)))
+    return error;
+  if (llvm::Error error = check(XGDMatrixSetFloatInfo(
+          matrix.handle, "label", labels.data(), labels.size())))
+    return error;
+  if (llvm::Error error =
+          check(XGBoosterCreate(&matrix.handle, 1, &booster.handle)))
+    return error;
+  for (const auto &[key, value] : parameters)
+    if (llvm::Error error = check(
+            XGBoosterSetParam(booster.handle, key.c_str(), value.c_str())))
+      return error;
+  for (int round = 0; round < rounds; ++round)
+    if (llvm::Error error =
+            check(XGBoosterUpdateOneIter(booster.handle, round, matrix.handle)))
+      return error;
+  return llvm::Error::success();
+}
+
+/// The mean of `values` over the rows of each kernel, per row.
+std::vector<float> kernelMeans(const std::vector<float> &values,
+                               const std::vector<int64_t> &kernels) {
+  std::map<int64_t, std::pair<double, int>> sums;
+  for (size_t i = 0; i < values.size(); ++i) {
+    sums[kernels[i]].first += values[i];
+    ++sums[kernels[i]].second;
+  }
+  std::vector<float> means;
+  for (int64_t kernel : kernels)
+    means.push_back(sums[kernel].first / sums[kernel].second);
+  return means;
+}
+
+} // namespace
 
 llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
                                          const Target &target,
@@ -233,28 +325,17 @@ llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
                                          llvm::StringRef path) {
   if (data.features.empty())
     return modelError(path, "no training rows");
-  size_t columns;
+  bool twoBoosters =
+      parameters.objective == LearnedObjective::KernelOffsetAndDeviation;
+  if (twoBoosters && data.kernels.size() != data.features.size())
+    return modelError(path, "the kernel-offset objective needs the kernel "
+                            "of every training row");
+  size_t count = data.features.size(), columns;
   std::vector<float> rows = modelInputs(data.features, target, columns);
   std::vector<float> labels;
-  for (size_t i = 0; i < data.latencies.size(); ++i)
+  for (size_t i = 0; i < count; ++i)
     labels.push_back(std::log2(data.latencies[i]) -
                      rows[i * columns + columns - 1]);
-  Matrix matrix;
-  Booster booster;
-  auto check = [&](int status) -> llvm::Error {
-    if (status == 0)
-      return llvm::Error::success();
-    return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
-  };
-  if (llvm::Error error = check(XGDMatrixCreateFromMat(
-          rows.data(), data.features.size(), columns, NAN, &matrix.handle)))
-    return error;
-  if (llvm::Error error = check(XGDMatrixSetFloatInfo(
-          matrix.handle, "label", labels.data(), labels.size())))
-    return error;
-  if (llvm::Error error =
-          check(XGBoosterCreate(&matrix.handle, 1, &booster.handle)))
-    return error;
   info.hyperparameters = {
       {"objective", "reg:squarederror"},
       {"max_depth", std::to_string(parameters.maxDepth)},
@@ -265,21 +346,39 @@ llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
        llvm::formatv("{0}", parameters.minChildWeight).str()},
       {"seed", std::to_string(parameters.seed)},
       {"nthread", "2"}};
-  for (const auto &[key, value] : info.hyperparameters)
-    if (llvm::Error error = check(
-            XGBoosterSetParam(booster.handle, key.c_str(), value.c_str())))
+
+  Booster booster, offset;
+  std::string offsetText;
+  if (twoBoosters) {
+    std::vector<float> means = kernelMeans(labels, data.kernels);
+    for (size_t i = 0; i < count; ++i)
+      labels[i] -= means[i];
+    size_t kernelColumns = 0;
+    if (llvm::Error error = fitBooster(
+            kernelInputs(data.features, kernelColumns), count, kernelColumns,
+            means, info.hyperparameters, parameters.rounds, offset, path))
       return error;
+    bst_ulong length = 0;
+    const char *text = nullptr;
+    if (XGBoosterSaveModelToBuffer(offset.handle, R"({"format": "json"})",
+                                   &length, &text) != 0)
+      return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
+    offsetText.assign(text, length);
+  }
+  if (llvm::Error error =
+          fitBooster(rows, count, columns, labels, info.hyperparameters,
+                     parameters.rounds, booster, path))
+    return error;
   info.hyperparameters["rounds"] = std::to_string(parameters.rounds);
-  for (int round = 0; round < parameters.rounds; ++round)
-    if (llvm::Error error =
-            check(XGBoosterUpdateOneIter(booster.handle, round, matrix.handle)))
-      return error;
 
   info.schemaHash = featureSchemaHash();
   info.target = target.name;
-  info.objective = "log2(measured/analytical) regression";
+  info.objective = twoBoosters
+                       ? "log2(measured/analytical) regression: kernel mean "
+                         "from kernel features + deviation from it"
+                       : "log2(measured/analytical) regression";
   info.date = today();
-  info.trainingRows = data.features.size();
+  info.trainingRows = count;
   std::map<std::string, std::string> attributes = {
       {"kiln_schema", info.schemaHash},
       {"kiln_target", info.target},
@@ -290,9 +389,12 @@ llvm::Error costmodel::trainLearnedModel(const TrainingSet &data,
       {"kiln_hyperparameters", joinMap(info.hyperparameters)},
       {"kiln_metrics", joinMap(info.metrics)},
       {"kiln_training_rows", std::to_string(info.trainingRows)}};
+  if (twoBoosters)
+    attributes[kOffsetBoosterAttribute] = offsetText;
   for (const auto &[key, value] : attributes)
-    if (llvm::Error error =
-            check(XGBoosterSetAttr(booster.handle, key.c_str(), value.c_str())))
-      return error;
-  return check(XGBoosterSaveModel(booster.handle, path.str().c_str()));
+    if (XGBoosterSetAttr(booster.handle, key.c_str(), value.c_str()) != 0)
+      return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
+  if (XGBoosterSaveModel(booster.handle, path.str().c_str()) != 0)
+    return modelError(path, llvm::Twine("XGBoost: ") + XGBGetLastError());
+  return llvm::Error::success();
 }

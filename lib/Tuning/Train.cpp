@@ -37,11 +37,15 @@ void tuning::train(const TrainOptions &options) {
     if (!heldOut.count(record.model))
       training.push_back(record);
   costmodel::TrainingSet data;
-  for (const KernelRows &kernel : loadKernelRows(training, target))
+  int64_t kernelId = 0;
+  for (const KernelRows &kernel : loadKernelRows(training, target)) {
     for (const CandidateRow &row : kernel.candidates) {
       data.features.push_back(row.features);
       data.latencies.push_back(row.latency);
+      data.kernels.push_back(kernelId);
     }
+    ++kernelId;
+  }
   if (llvm::Error error = costmodel::trainLearnedModel(
           data, target, options.parameters, info, options.output))
     throw Error(llvm::toString(std::move(error)));

@@ -1,5 +1,5 @@
 // RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col=vector-width=4 | FileCheck %s --check-prefix=REWRITE
-// RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col -kiln-fuse -kiln-select-schedules -kiln-tile-and-vectorize | FileCheck %s --check-prefix=CODEGEN
+// RUN: kiln-opt %s -split-input-file -kiln-conv-to-im2col=vector-width=16 -kiln-fuse -kiln-select-schedules=target=x86_64-avx512 -kiln-tile-and-vectorize | FileCheck %s --check-prefix=CODEGEN
 
 // A static convolution whose filters are a multiple of the vector width is a
 // window contraction outP[n, oh, ow, fo, fi] += in[n, c, oh*s + kh*d,

@@ -34,6 +34,22 @@ func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x32xf32>) -> tensor<64x32x
 }
 )mlir";
 
+// The same matmul with B a 512 KB constant, more than a quarter of L2.
+constexpr const char *kMatmulWithWeights = R"mlir(
+func.func @main(%a: tensor<64x512xf32>) -> tensor<64x256xf32> {
+  %b = arith.constant dense<0.5> : tensor<512x256xf32>
+  %0 = kiln_kernel.dispatch "matmul" -> tensor<64x256xf32> {
+    %e = tensor.empty() : tensor<64x256xf32>
+    %z = arith.constant 0.0 : f32
+    %f = linalg.fill ins(%z : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+    %m = linalg.matmul ins(%a, %b : tensor<64x512xf32>, tensor<512x256xf32>)
+                       outs(%f : tensor<64x256xf32>) -> tensor<64x256xf32>
+    kiln_kernel.yield %m : tensor<64x256xf32>
+  }
+  return %0 : tensor<64x256xf32>
+}
+)mlir";
+
 class CostModelTest : public ::testing::Test {
 protected:
   CostModelTest() : context(makeRegistry()) {
@@ -65,7 +81,9 @@ protected:
   }
   /// A small model trained on schedules of the matmul with made-up
   /// latencies that grow with the register tile's loads per FMA.
-  std::string trainTinyModel() {
+  std::string
+  trainTinyModel(costmodel::LearnedObjective objective =
+                     costmodel::LearnedObjective::KernelOffsetAndDeviation) {
     costmodel::TrainingSet data;
     for (int mr : {1, 2, 4, 8})
       for (int nr : {16, 32})
@@ -73,17 +91,19 @@ protected:
           if (mc % mr)
             continue;
           std::string text = "#kiln_kernel.schedule<contraction, tiles = [" +
-                              std::to_string(mc) + ", 32, 0], vector = [" +
-                              std::to_string(mr) + ", " + std::to_string(nr) +
-                              ", 1], threads>";
+                             std::to_string(mc) + ", 32, 0], vector = [" +
+                             std::to_string(mr) + ", " + std::to_string(nr) +
+                             ", 1], threads>";
           costmodel::KernelFeatures f = features(text);
           data.features.push_back(f);
           data.latencies.push_back(1e-5 * (1 + f.loadsPerFma));
+          data.kernels.push_back(0);
         }
     costmodel::TrainingParameters parameters;
     parameters.rounds = 20;
     parameters.subsample = 1;
     parameters.minChildWeight = 0;
+    parameters.objective = objective;
     costmodel::LearnedModelInfo info;
     info.trainingModels = {"synthetic"};
     std::string path = temporaryPath("json");
@@ -115,7 +135,7 @@ TEST_F(CostModelTest, MatmulFeaturesMatchHandComputedValues) {
   EXPECT_DOUBLE_EQ(f.log2RegisterM, 3);
   EXPECT_DOUBLE_EQ(f.log2RegisterN, 4);
   EXPECT_DOUBLE_EQ(f.registerAccumulators, 8); // 8 rows x 1 vector
-  EXPECT_DOUBLE_EQ(f.loadsPerFma, 9.0 / 8);   // 8 broadcasts + 1 load
+  EXPECT_DOUBLE_EQ(f.loadsPerFma, 9.0 / 8);    // 8 broadcasts + 1 load
   EXPECT_DOUBLE_EQ(f.registerVectorFill, 1);
   EXPECT_DOUBLE_EQ(f.log2Level1Tiles, 2); // 64/16 x 32/32
   EXPECT_DOUBLE_EQ(f.level1TilesPerCore, 2);
@@ -125,18 +145,38 @@ TEST_F(CostModelTest, MatmulFeaturesMatchHandComputedValues) {
   // fill: 64 x 32 iterations of one op; matmul: 64 x 32 x 128 of two.
   EXPECT_DOUBLE_EQ(f.log2Flops, std::log2(64.0 * 32 + 2.0 * 64 * 32 * 128));
   // A and B read, C written.
-  EXPECT_DOUBLE_EQ(f.log2Bytes, std::log2((64.0 * 128 + 128 * 32 + 64 * 32) * 4));
+  EXPECT_DOUBLE_EQ(f.log2Bytes,
+                   std::log2((64.0 * 128 + 128 * 32 + 64 * 32) * 4));
   // A level-1 tile: A 16 x 128, B 128 x 32, C 16 x 32.
   double tile = (16.0 * 128 + 128 * 32 + 16 * 32) * 4;
   EXPECT_DOUBLE_EQ(f.log2TileBytes, std::log2(tile));
   EXPECT_DOUBLE_EQ(f.tileOverL1, tile / 49152);
   // A register panel: A 8 x 128, B 128 x 16, C 8 x 16.
-  EXPECT_DOUBLE_EQ(f.log2PanelBytes, std::log2((8.0 * 128 + 128 * 16 + 8 * 16) * 4));
+  EXPECT_DOUBLE_EQ(f.log2PanelBytes,
+                   std::log2((8.0 * 128 + 128 * 16 + 8 * 16) * 4));
   EXPECT_DOUBLE_EQ(f.log2TrafficBytes, std::log2(tile * 4));
   EXPECT_EQ(f.numLinalgOps, 2);
   EXPECT_EQ(f.numContractions, 1);
   EXPECT_EQ(f.elementBits, 32);
   EXPECT_EQ(f.targetLanes, 16);
+  EXPECT_EQ(f.log2ConstantBytes, 0);
+}
+
+TEST_F(CostModelTest, LargeWeightsAreCostedFromMemory) {
+  OwningOpRef<ModuleOp> weighted =
+      parseSourceString<ModuleOp>(kMatmulWithWeights, &context);
+  ASSERT_TRUE(weighted);
+  kiln_kernel::DispatchOp matmul;
+  weighted->walk([&](kiln_kernel::DispatchOp d) { matmul = d; });
+  FailureOr<costmodel::KernelFeatures> f = costmodel::extractFeatures(
+      matmul,
+      schedule("#kiln_kernel.schedule<contraction, tiles = [16, 64, 0], "
+               "vector = [8, 16, 1], threads>"),
+      target);
+  ASSERT_TRUE(succeeded(f));
+  EXPECT_DOUBLE_EQ(f->log2ConstantBytes, 19); // 512 x 256 x 4 bytes
+  // 512 KB at the target's 20 GB/s of memory bandwidth.
+  EXPECT_GE(costmodel::analyticalLatency(*f, target), 524288 / 20e9);
 }
 
 TEST_F(CostModelTest, FeaturesRefuseASchedulesOfAnotherShape) {
@@ -154,7 +194,10 @@ TEST_F(CostModelTest, FeaturesRefuseASchedulesOfAnotherShape) {
 
 TEST_F(CostModelTest, SchemaHashNamesTheVersion) {
   std::string hash = costmodel::featureSchemaHash();
-  EXPECT_EQ(hash.rfind("v" + std::to_string(costmodel::kFeatureSchemaVersion) + "-", 0), 0u);
+  EXPECT_EQ(
+      hash.rfind("v" + std::to_string(costmodel::kFeatureSchemaVersion) + "-",
+                 0),
+      0u);
   EXPECT_EQ(costmodel::featureNames().size(),
             features("#kiln_kernel.schedule<contraction, tiles = [16, 32, 0], "
                      "vector = [8, 16, 1]>")
@@ -175,28 +218,35 @@ TEST_F(CostModelTest, AnalyticalModelPrefersTheRegisterTileThatHidesLatency) {
 }
 
 TEST_F(CostModelTest, LearnedModelLoadsAndRanksItsTrainingData) {
-  std::string path = trainTinyModel();
-  llvm::Expected<std::unique_ptr<costmodel::CostModel>> model =
-      costmodel::loadLearnedModel(path, target);
-  ASSERT_TRUE((bool)model) << llvm::toString(model.takeError());
-  EXPECT_EQ((*model)->getKind(), costmodel::CostModelKind::Learned);
-  std::vector<costmodel::Cost> costs = (*model)->predict(
-      {features("#kiln_kernel.schedule<contraction, tiles = [16, 32, 0], "
-                "vector = [8, 32, 1], threads>"),
-       features("#kiln_kernel.schedule<contraction, tiles = [16, 32, 0], "
-                "vector = [1, 16, 1], threads>")});
-  ASSERT_EQ(costs.size(), 2u);
-  EXPECT_TRUE(std::isfinite(costs[0].latencySeconds));
-  // Made-up latencies: 1e-5 * (1 + 10/16) and 1e-5 * (1 + 2).
-  EXPECT_LT(costs[0].latencySeconds, costs[1].latencySeconds);
-  llvm::Expected<costmodel::LearnedModelInfo> info =
-      costmodel::readLearnedModelInfo(path);
-  ASSERT_TRUE((bool)info);
-  EXPECT_EQ(info->schemaHash, costmodel::featureSchemaHash());
-  EXPECT_EQ(info->target, "x86_64-avx512");
-  EXPECT_EQ(info->trainingModels, std::vector<std::string>{"synthetic"});
-  EXPECT_EQ(info->hyperparameters["max_depth"], "6");
-  llvm::sys::fs::remove(path);
+  for (costmodel::LearnedObjective objective :
+       {costmodel::LearnedObjective::KernelOffsetAndDeviation,
+        costmodel::LearnedObjective::Residual}) {
+    SCOPED_TRACE(objective == costmodel::LearnedObjective::Residual
+                     ? "residual"
+                     : "kernel offset");
+    std::string path = trainTinyModel(objective);
+    llvm::Expected<std::unique_ptr<costmodel::CostModel>> model =
+        costmodel::loadLearnedModel(path, target);
+    ASSERT_TRUE((bool)model) << llvm::toString(model.takeError());
+    EXPECT_EQ((*model)->getKind(), costmodel::CostModelKind::Learned);
+    std::vector<costmodel::Cost> costs = (*model)->predict(
+        {features("#kiln_kernel.schedule<contraction, tiles = [16, 32, 0], "
+                  "vector = [8, 32, 1], threads>"),
+         features("#kiln_kernel.schedule<contraction, tiles = [16, 32, 0], "
+                  "vector = [1, 16, 1], threads>")});
+    ASSERT_EQ(costs.size(), 2u);
+    EXPECT_TRUE(std::isfinite(costs[0].latencySeconds));
+    // Made-up latencies: 1e-5 * (1 + 10/16) and 1e-5 * (1 + 2).
+    EXPECT_LT(costs[0].latencySeconds, costs[1].latencySeconds);
+    llvm::Expected<costmodel::LearnedModelInfo> info =
+        costmodel::readLearnedModelInfo(path);
+    ASSERT_TRUE((bool)info);
+    EXPECT_EQ(info->schemaHash, costmodel::featureSchemaHash());
+    EXPECT_EQ(info->target, "x86_64-avx512");
+    EXPECT_EQ(info->trainingModels, std::vector<std::string>{"synthetic"});
+    EXPECT_EQ(info->hyperparameters["max_depth"], "6");
+    llvm::sys::fs::remove(path);
+  }
 }
 
 TEST_F(CostModelTest, LearnedModelOfAnotherTargetIsRefused) {
@@ -233,7 +283,8 @@ TEST_F(CostModelTest, LearnedModelOfAnotherSchemaIsRefused) {
   ASSERT_FALSE((bool)model);
   std::string message = llvm::toString(model.takeError());
   EXPECT_NE(message.find("trained on feature schema v0-deadbeef, but this "
-                         "Kiln computes schema " + schema),
+                         "Kiln computes schema " +
+                         schema),
             std::string::npos)
       << message;
   llvm::sys::fs::remove(path);

@@ -2,7 +2,8 @@
 //
 //   kiln-tune collect model.onnx model2.mlir ... --out data.jsonl.gz
 //   kiln-tune train data.jsonl.gz --out model.json --hold-out=resnet18,bert
-//   kiln-tune eval data.jsonl.gz --model model.json [--report per-candidate.csv]
+//   kiln-tune eval data.jsonl.gz --model model.json [--report
+//   per-candidate.csv]
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Tuning/Tuning.h"
@@ -15,18 +16,20 @@
 
 using namespace llvm;
 
-static cl::SubCommand collectCommand(
-    "collect", "Compile and time the candidate schedules of every distinct "
-               "kernel of some models, appending to a dataset (resumable)");
+static cl::SubCommand
+    collectCommand("collect",
+                   "Compile and time the candidate schedules of every distinct "
+                   "kernel of some models, appending to a dataset (resumable)");
 static cl::SubCommand trainCommand(
     "train", "Train the learned cost model on a dataset, holding out models");
 static cl::SubCommand evalCommand(
     "eval", "Compare the learned model, the analytical model, the heuristic "
             "and random picks on the held-out models of a dataset");
 
-static cl::list<std::string> collectModels(cl::Positional, cl::OneOrMore,
-                                           cl::desc("<model .onnx or .mlir>..."),
-                                           cl::sub(collectCommand));
+static cl::list<std::string>
+    collectModels(cl::Positional, cl::OneOrMore,
+                  cl::desc("<model .onnx or .mlir>..."),
+                  cl::sub(collectCommand));
 static cl::opt<std::string> collectOut("out", cl::Required,
                                        cl::desc("dataset to append to "
                                                 "(.jsonl, or .jsonl.gz)"),
@@ -36,9 +39,10 @@ static cl::opt<int> maxCandidates("max-candidates",
                                   cl::init(24), cl::sub(collectCommand));
 static cl::opt<int> rounds("rounds", cl::desc("interleaved timing rounds"),
                            cl::init(5), cl::sub(collectCommand));
-static cl::opt<double> minMilliseconds(
-    "min-ms", cl::desc("each timing visit runs a candidate this long"),
-    cl::init(5), cl::sub(collectCommand));
+static cl::opt<double>
+    minMilliseconds("min-ms",
+                    cl::desc("each timing visit runs a candidate this long"),
+                    cl::init(5), cl::sub(collectCommand));
 static cl::opt<int> retestEvery("retest-every",
                                 cl::desc("measure every N-th kernel twice "
                                          "(test-retest); 0 for none"),
@@ -69,6 +73,18 @@ static cl::opt<int> trainRounds("boost-rounds",
                                 cl::init(400), cl::sub(trainCommand));
 static cl::opt<int> maxDepth("max-depth", cl::desc("tree depth"), cl::init(6),
                              cl::sub(trainCommand));
+static cl::opt<mlir::kiln::costmodel::LearnedObjective> objective(
+    "objective", cl::desc("what the trees fit"),
+    cl::values(
+        clEnumValN(
+            mlir::kiln::costmodel::LearnedObjective::KernelOffsetAndDeviation,
+            "kernel-offset",
+            "two boosters: each kernel's mean correction of the "
+            "analytical model, and each candidate's deviation from it"),
+        clEnumValN(mlir::kiln::costmodel::LearnedObjective::Residual,
+                   "residual", "one booster: each candidate's correction")),
+    cl::init(mlir::kiln::costmodel::LearnedObjective::Residual),
+    cl::sub(trainCommand));
 static cl::opt<double> learningRate("eta", cl::desc("learning rate"),
                                     cl::init(0.05), cl::sub(trainCommand));
 
@@ -111,6 +127,7 @@ int main(int argc, char **argv) {
       options.parameters.maxDepth = maxDepth;
       options.parameters.learningRate = learningRate;
       options.parameters.seed = seed;
+      options.parameters.objective = objective;
       kiln::tuning::train(options);
     } else if (evalCommand) {
       kiln::tuning::evaluate({evalData, evalModel, report});
