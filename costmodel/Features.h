@@ -31,32 +31,33 @@ constexpr int kTokenBuckets = 16;
 // The loops of a root by role: `m` rows (a conv's output pixels), `n`
 // columns (filters, or the innermost parallel loop of other kernels), `k`
 // the reduction. Sizes are log2 so trees split them evenly.
+// clang-format off
 // Features of the kernel alone, whatever its schedule.
 #define KILN_KERNEL_LEVEL_FEATURES(X)                                          \
-  X(strategyContraction)                                                       \
-  X(strategyConv) X(strategyReduction) X(strategyElementwise)                  \
-      X(strategyGeneric) X(numLoops) X(numReductionLoops) X(dynamicLoops)      \
-          X(log2Iterations) X(log2M) X(log2N) X(log2K) X(log2Batch)            \
-              X(constantWeights) X(log2ConstantBytes) X(log2Flops)             \
-                  X(log2Bytes) X(log2Intensity) X(numLinalgOps)                \
-                      X(numContractions) X(numCopies) X(numArith) X(numMath)   \
-                          X(numReductionOps) X(elementBits) X(targetLanes)     \
-                              X(targetCores) X(log2TargetL2)
+  X(strategyContraction) X(strategyConv) X(strategyReduction)                  \
+  X(strategyElementwise) X(strategyGeneric)                                    \
+  X(numLoops) X(numReductionLoops) X(dynamicLoops)                             \
+  X(log2Iterations) X(log2M) X(log2N) X(log2K) X(log2Batch)                    \
+  X(constantWeights) X(log2ConstantBytes)                                      \
+  X(log2Flops) X(log2Bytes) X(log2Intensity)                                   \
+  X(numLinalgOps) X(numContractions) X(numCopies) X(numArith) X(numMath)       \
+  X(numReductionOps) X(elementBits)                                            \
+  X(targetLanes) X(targetCores) X(log2TargetL2)
 
 // Features of the kernel under one schedule.
 #define KILN_SCHEDULE_LEVEL_FEATURES(X)                                        \
-  X(log2TileM)                                                                 \
-  X(log2TileN) X(log2TileK) X(log2RegisterM) X(log2RegisterN)                  \
-      X(registerAccumulators) X(registerVectorFill) X(registerSpill)           \
-          X(loadsPerFma) X(innerVectorFill) X(innerScalar) X(log2Level1Tiles)  \
-              X(level1TilesPerCore) X(level1TilesTailFraction) X(kBlocks)      \
-                  X(threads) X(pack) X(packsA) X(log2TileBytes) X(tileOverL1)  \
-                      X(tileOverL2) X(tileOverL3) X(log2PanelBytes)            \
-                          X(panelOverL1) X(panelOverL2) X(log2TrafficBytes)    \
-                              X(log2RegisterTiles)
+  X(log2TileM) X(log2TileN) X(log2TileK) X(log2RegisterM) X(log2RegisterN)     \
+  X(registerAccumulators) X(registerVectorFill) X(registerSpill)               \
+  X(loadsPerFma) X(innerVectorFill) X(innerScalar)                             \
+  X(log2Level1Tiles) X(level1TilesPerCore) X(level1TilesTailFraction)          \
+  X(kBlocks) X(threads) X(pack) X(packsA)                                      \
+  X(log2TileBytes) X(tileOverL1) X(tileOverL2) X(tileOverL3)                   \
+  X(log2PanelBytes) X(panelOverL1) X(panelOverL2)                              \
+  X(log2TrafficBytes) X(log2RegisterTiles)
 
 #define KILN_KERNEL_FEATURES(X)                                                \
   KILN_KERNEL_LEVEL_FEATURES(X) KILN_SCHEDULE_LEVEL_FEATURES(X)
+// clang-format on
 
 struct KernelFeatures {
 #define KILN_DECLARE_FEATURE(name) double name = 0;

@@ -142,16 +142,19 @@ def test_every_sampled_conv_schedule_computes_the_same(tmp_path):
     mlir, inputs, expected = conv_relu(2, 16, 32, 16, 2, 1)
     src = tmp_path / "conv.mlir"
     src.write_text(mlir)
+    # kiln-opt's passes default to 16 lanes; the compile must lay out the
+    # same panels on any host.
     proc = run_tool("kiln-opt", src, "--convert-kiln-to-linalg",
-                    "--kiln-conv-to-im2col", "--kiln-fuse",
-                    "--kiln-select-schedules=list-candidates", check=False)
+                    "--kiln-conv-to-im2col=vector-width=16", "--kiln-fuse",
+                    "--kiln-select-schedules=list-candidates vector-width=16",
+                    check=False)
     assert proc.returncode == 0, proc.stderr
     candidates = re.findall(r"#kiln_kernel\.schedule<conv, [^>]*>", proc.stderr)
     assert len(candidates) > 100
     for index in sorted({0, len(candidates) - 1,
                          *range(5, len(candidates), len(candidates) // 10)}):
         so = tmp_path / f"conv_{index}.so"
-        run_tool("kiln-compile", src, "-o", so,
+        run_tool("kiln-compile", src, "-o", so, "--vector-width=16",
                  f"--force-schedule={candidates[index]}")
         out = run_model(so, inputs, tmp_path, tag=f"c{index}")["y"]
         assert_close(out, expected, rtol=1e-4, atol=1e-3)
