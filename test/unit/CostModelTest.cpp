@@ -34,19 +34,20 @@ func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x32xf32>) -> tensor<64x32x
 }
 )mlir";
 
-// The same matmul with B a 512 KB constant, more than a quarter of L2.
+// A row times a 2 MB constant: few flops, weights far beyond a quarter of
+// L2, so memory bandwidth bounds it.
 constexpr const char *kMatmulWithWeights = R"mlir(
-func.func @main(%a: tensor<64x512xf32>) -> tensor<64x256xf32> {
-  %b = arith.constant dense<0.5> : tensor<512x256xf32>
-  %0 = kiln_kernel.dispatch "matmul" -> tensor<64x256xf32> {
-    %e = tensor.empty() : tensor<64x256xf32>
+func.func @main(%a: tensor<1x2048xf32>) -> tensor<1x256xf32> {
+  %b = arith.constant dense<0.5> : tensor<2048x256xf32>
+  %0 = kiln_kernel.dispatch "matmul" -> tensor<1x256xf32> {
+    %e = tensor.empty() : tensor<1x256xf32>
     %z = arith.constant 0.0 : f32
-    %f = linalg.fill ins(%z : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
-    %m = linalg.matmul ins(%a, %b : tensor<64x512xf32>, tensor<512x256xf32>)
-                       outs(%f : tensor<64x256xf32>) -> tensor<64x256xf32>
-    kiln_kernel.yield %m : tensor<64x256xf32>
+    %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x256xf32>) -> tensor<1x256xf32>
+    %m = linalg.matmul ins(%a, %b : tensor<1x2048xf32>, tensor<2048x256xf32>)
+                       outs(%f : tensor<1x256xf32>) -> tensor<1x256xf32>
+    kiln_kernel.yield %m : tensor<1x256xf32>
   }
-  return %0 : tensor<64x256xf32>
+  return %0 : tensor<1x256xf32>
 }
 )mlir";
 
@@ -170,13 +171,14 @@ TEST_F(CostModelTest, LargeWeightsAreCostedFromMemory) {
   weighted->walk([&](kiln_kernel::DispatchOp d) { matmul = d; });
   FailureOr<costmodel::KernelFeatures> f = costmodel::extractFeatures(
       matmul,
-      schedule("#kiln_kernel.schedule<contraction, tiles = [16, 64, 0], "
-               "vector = [8, 16, 1], threads>"),
+      schedule("#kiln_kernel.schedule<contraction, tiles = [1, 64, 0], "
+               "vector = [1, 16, 1], threads>"),
       target);
   ASSERT_TRUE(succeeded(f));
-  EXPECT_DOUBLE_EQ(f->log2ConstantBytes, 19); // 512 x 256 x 4 bytes
-  // 512 KB at the target's 20 GB/s of memory bandwidth.
-  EXPECT_GE(costmodel::analyticalLatency(*f, target), 524288 / 20e9);
+  EXPECT_DOUBLE_EQ(f->log2ConstantBytes, 21); // 2048 x 256 x 4 bytes
+  // 2 MB at the target's 20 GB/s of memory bandwidth (it fits L3, whose
+  // 60 GB/s would make it 3x faster).
+  EXPECT_GE(costmodel::analyticalLatency(*f, target), 2097152 / 20e9);
 }
 
 TEST_F(CostModelTest, FeaturesRefuseASchedulesOfAnotherShape) {
